@@ -1,0 +1,328 @@
+"""SGD, Perceptron and full-batch subgradient kernels for homogeneous halfspaces.
+
+All kernels update their state arrays in place, take the visiting order as a precomputed index
+array (drawn outside from a seeded numpy Generator) and never allocate inside the per-sample
+loop.  Inner products use four independent accumulators (a fixed, explicit summation order, so
+results are deterministic without ``fastmath``) to break the floating-point dependency chain.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba
+import numpy as np
+
+from slam_theory._kernels._config import JIT
+from slam_theory._kernels.losses import loss_and_dz, loss_dz
+
+
+@numba.njit(**JIT)
+def dot_and_sqnorm(x: np.ndarray, w: np.ndarray) -> tuple[float, float]:
+    """``(x . w, x . x)`` with four accumulators each (summation order fixed)."""
+    d = x.shape[0]
+    a0 = a1 = a2 = a3 = 0.0
+    b0 = b1 = b2 = b3 = 0.0
+    m = d - d % 4
+    for j in range(0, m, 4):
+        x0 = x[j]
+        x1 = x[j + 1]
+        x2 = x[j + 2]
+        x3 = x[j + 3]
+        a0 += x0 * w[j]
+        a1 += x1 * w[j + 1]
+        a2 += x2 * w[j + 2]
+        a3 += x3 * w[j + 3]
+        b0 += x0 * x0
+        b1 += x1 * x1
+        b2 += x2 * x2
+        b3 += x3 * x3
+    for j in range(m, d):
+        a0 += x[j] * w[j]
+        b0 += x[j] * x[j]
+    return (a0 + a1) + (a2 + a3), (b0 + b1) + (b2 + b3)
+
+
+@numba.njit(**JIT)
+def dot(x: np.ndarray, w: np.ndarray) -> float:
+    """``x . w`` with four accumulators (summation order fixed)."""
+    d = x.shape[0]
+    a0 = a1 = a2 = a3 = 0.0
+    m = d - d % 4
+    for j in range(0, m, 4):
+        a0 += x[j] * w[j]
+        a1 += x[j + 1] * w[j + 1]
+        a2 += x[j + 2] * w[j + 2]
+        a3 += x[j + 3] * w[j + 3]
+    for j in range(m, d):
+        a0 += x[j] * w[j]
+    return (a0 + a1) + (a2 + a3)
+
+
+@numba.njit(**JIT)
+def touch_row(x: np.ndarray) -> float:
+    """Load one element per cache line of ``x`` (a software prefetch for shuffled passes)."""
+    d = x.shape[0]
+    acc = 0.0
+    for j in range(0, d, 8):
+        acc += x[j]
+    return acc + x[d - 1]
+
+
+@numba.njit(**JIT)
+def sgd_pass(
+    X: np.ndarray,
+    y: np.ndarray,
+    order: np.ndarray,
+    w: np.ndarray,
+    wsum: np.ndarray,
+    loss_id: int,
+    params: np.ndarray,
+    scale: float,
+    lr0: float,
+    t0: int,
+    radius: float,
+    average: bool,
+    loss_stride: int,
+    prefetch: int,
+    record_at: np.ndarray,
+    rec_coef: np.ndarray,
+    rec_obj: np.ndarray,
+) -> tuple[int, float, int, int, float]:
+    """One pass of projected SGD over ``X[order]``.
+
+    Step ``t`` (global, 1-based, ``t = t0 + k + 1``) uses the sample ``i = order[k]``:
+    ``z = scale * (w . x_i)``, ``w <- Proj_{||w|| <= radius}(w - lr0 / sqrt(t) * scale *
+    dloss/dz(z, y_i) * x_i)``, then, if ``average``, ``wsum += w`` (averaged iterate
+    ``wsum / t``).  Internally ``w = s * v`` with a scalar ``s`` so that the projection is O(1)
+    (``v`` is renormalised when ``s < 1e-8``), and ``||w||^2`` is maintained incrementally from
+    ``v . x`` and ``x . x``.  The per-sample loss (pre-update) is evaluated on every
+    ``loss_stride``-th sample (``k % loss_stride == 0``; never if ``loss_stride == 0``).  At the
+    global steps in ``record_at`` (sorted, within this pass) the averaged (or, if not
+    ``average``, current) iterate is written to ``rec_coef`` and the running mean of the
+    evaluated losses to ``rec_obj`` (NaN if none yet).  If ``prefetch > 0`` the row visited
+    ``prefetch`` steps ahead is touched early (helps shuffled orders).
+
+    Returns
+    -------
+    t : int
+        Global step count after the pass.
+    loss_sum : float
+        Sum of the evaluated per-sample losses.
+    n_loss : int
+        Number of evaluated losses.
+    n_rec : int
+        Number of records written.
+    xx_sum : float
+        ``sum_k ||x_order[k]||^2`` (plus ``0 *`` the prefetched values): finite iff every
+        visited row is finite and not astronomically large -- the caller's finiteness check.
+    """
+    n = order.shape[0]
+    d = w.shape[0]
+    r2 = radius * radius
+    norm2 = 0.0
+    for j in range(d):
+        norm2 += w[j] * w[j]
+    sc = 1.0
+    loss_sum = 0.0
+    n_loss = 0
+    xx_sum = 0.0
+    touched = 0.0
+    r = 0
+    n_rec = record_at.shape[0]
+    t = t0
+    for k in range(n):
+        if prefetch > 0 and k + prefetch < n:
+            touched += touch_row(X[order[k + prefetch]])
+        i = order[k]
+        x = X[i]
+        t = t0 + k + 1
+        zv, xx = dot_and_sqnorm(x, w)
+        xx_sum += xx
+        z = sc * zv
+        yi = float(y[i])
+        if loss_stride > 0 and k % loss_stride == 0:
+            lv, dl = loss_and_dz(loss_id, scale * z, yi, params)
+            loss_sum += lv
+            n_loss += 1
+        else:
+            dl = loss_dz(loss_id, scale * z, yi, params)
+        c = lr0 / math.sqrt(t) * scale * dl
+        if c != 0.0:
+            cv = c / sc
+            for j in range(d):
+                w[j] -= cv * x[j]
+            norm2 = norm2 - 2.0 * c * z + c * c * xx
+            if norm2 > r2:
+                sc *= radius / math.sqrt(norm2)
+                norm2 = r2
+                if sc < 1e-8:
+                    for j in range(d):
+                        w[j] *= sc
+                    sc = 1.0
+        if average:
+            for j in range(d):
+                wsum[j] += sc * w[j]
+        if r < n_rec and t == record_at[r]:
+            if average:
+                for j in range(d):
+                    rec_coef[r, j] = wsum[j] / t
+            else:
+                for j in range(d):
+                    rec_coef[r, j] = sc * w[j]
+            rec_obj[r] = loss_sum / n_loss if n_loss > 0 else np.nan
+            r += 1
+    for j in range(d):
+        w[j] *= sc
+    return t, loss_sum, n_loss, r, xx_sum + 0.0 * touched
+
+
+@numba.njit(**JIT)
+def perceptron_pass(
+    X: np.ndarray,
+    y: np.ndarray,
+    order: np.ndarray,
+    w: np.ndarray,
+    u: np.ndarray,
+    t0: int,
+    prefetch: int,
+    record_at: np.ndarray,
+    rec_coef: np.ndarray,
+    rec_obj: np.ndarray,
+) -> tuple[int, int, int, float]:
+    """One pass of the (averaged) Perceptron over ``X[order]``.
+
+    On a mistake (``y_i (w . x_i) <= 0``, ties count as mistakes) ``w += y_i x_i`` and
+    ``u += t y_i x_i`` with the global step ``t`` (1-based).  With ``w_s`` the weight after step
+    ``s``, ``sum_{s<=t} w_s = (t + 1) w_t - u_t``, so the averaged Perceptron's weight is
+    ``((t + 1) w_t - u_t) / t`` (computed by the caller).  ``rec_coef`` receives the current
+    ``w`` and ``rec_obj`` the running mistake rate of this pass.
+
+    Returns
+    -------
+    t : int
+        Global step count after the pass.
+    mistakes : int
+        Number of updates in this pass.
+    n_rec : int
+        Number of records written.
+    xx_sum : float
+        ``sum_k ||x_order[k]||^2`` (the caller's finiteness check, as in :func:`sgd_pass`).
+    """
+    n = order.shape[0]
+    d = w.shape[0]
+    mistakes = 0
+    xx_sum = 0.0
+    touched = 0.0
+    r = 0
+    n_rec = record_at.shape[0]
+    t = t0
+    for k in range(n):
+        i = order[k]
+        x = X[i]
+        t = t0 + k + 1
+        if prefetch > 0 and k + prefetch < n:
+            touched += touch_row(X[order[k + prefetch]])
+        yi = float(y[i])
+        z, xx = dot_and_sqnorm(x, w)
+        xx_sum += xx
+        if yi * z <= 0.0:
+            mistakes += 1
+            ct = t * yi
+            for j in range(d):
+                w[j] += yi * x[j]
+                u[j] += ct * x[j]
+        if r < n_rec and t == record_at[r]:
+            for j in range(d):
+                rec_coef[r, j] = w[j]
+            rec_obj[r] = mistakes / (k + 1)
+            r += 1
+    return t, mistakes, r, xx_sum + 0.0 * touched
+
+
+@numba.njit(**JIT)
+def leaky_relu_full_batch(
+    X: np.ndarray,
+    y: np.ndarray,
+    X_val: np.ndarray,
+    y_val: np.ndarray,
+    w: np.ndarray,
+    eta: float,
+    n_steps: int,
+    lr: float,
+    best_w: np.ndarray,
+    val_err: np.ndarray,
+    objective: np.ndarray,
+    record_at: np.ndarray,
+    rec_coef: np.ndarray,
+) -> int:
+    """DDKWZ23 Algorithm 1: projected full-batch subgradient descent on the LeakyReLU loss.
+
+    For ``s = 0..n_steps-1``: the iterate ``w_s`` (``w_0`` = the given ``w``) is scored on the
+    held-out set (noisy 0-1 error, ties predicted +1) into ``val_err[s]``, its training objective
+    ``mean LeakyReLU_eta(-y w.x)`` into ``objective[s]``, then ``w_{s+1} = Proj_{||w||<=1}(w_s -
+    lr g(w_s))`` with ``g(w) = (1/2N) sum_i [(1 - 2 eta) sign(w.x_i) - y_i] x_i``
+    (``sign(0) = 0``).  Each step reads ``X`` once (margin and gradient fused per row).  The final
+    iterate ``w_{n_steps}`` is scored too (``val_err`` and ``objective`` have ``n_steps + 1``
+    entries).  The first iterate with the smallest held-out error is copied to ``best_w``; the
+    iterates ``w_s`` for ``s`` in ``record_at`` (sorted) are copied to the rows of ``rec_coef``.
+
+    Returns
+    -------
+    best : int
+        Index ``s`` of the selected iterate.
+    """
+    n = X.shape[0]
+    d = X.shape[1]
+    n_val = X_val.shape[0]
+    g = np.zeros(d)
+    best = -1
+    best_err = np.inf
+    a = 1.0 - 2.0 * eta
+    r = 0
+    n_rec = record_at.shape[0]
+    for s in range(n_steps + 1):
+        if r < n_rec and s == record_at[r]:
+            for j in range(d):
+                rec_coef[r, j] = w[j]
+            r += 1
+        err = 0
+        for i in range(n_val):
+            zi = dot(X_val[i], w)
+            pred = 1.0 if zi >= 0.0 else -1.0
+            if pred != y_val[i]:
+                err += 1
+        e = err / n_val if n_val > 0 else 0.0
+        val_err[s] = e
+        if e < best_err:
+            best_err = e
+            best = s
+            for j in range(d):
+                best_w[j] = w[j]
+        for j in range(d):
+            g[j] = 0.0
+        obj = 0.0
+        for i in range(n):
+            x = X[i]
+            zi = dot(x, w)
+            yi = float(y[i])
+            t = -yi * zi
+            obj += 0.5 * t + (0.5 - eta) * abs(t)
+            sgn = 1.0 if zi > 0.0 else (-1.0 if zi < 0.0 else 0.0)
+            c = a * sgn - yi
+            if c != 0.0:
+                for j in range(d):
+                    g[j] += c * x[j]
+        objective[s] = obj / n
+        if s == n_steps:
+            break
+        norm2 = 0.0
+        step = lr / (2.0 * n)
+        for j in range(d):
+            w[j] -= step * g[j]
+            norm2 += w[j] * w[j]
+        if norm2 > 1.0:
+            f = 1.0 / math.sqrt(norm2)
+            for j in range(d):
+                w[j] *= f
+    return best

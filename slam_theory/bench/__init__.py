@@ -1,0 +1,115 @@
+"""Benchmarks against peer libraries, one topic module per area.
+
+Each topic ``slam_theory.bench.<topic>`` exposes ``run(quick: bool = False) -> list[dict]``
+whose dicts have the keys of :data:`FIELDS`.  ``slam-theory bench`` and
+``python benchmarks/run.py`` collect them through :func:`run_all`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+__all__ = ["FIELDS", "TOPICS", "format_table", "run_all"]
+
+#: Topic modules, in the order they run.
+TOPICS: tuple[str, ...] = ("sampling", "halfspaces", "students")
+
+#: Keys of one benchmark result.
+FIELDS: tuple[str, ...] = (
+    "name", "ours_s", "peer", "peer_s", "ratio", "target", "met", "notes",
+)
+
+
+def _stderr(msg: str) -> None:
+    print(msg, file=sys.stderr)
+
+
+def run_all(
+    quick: bool = False,
+    topics: Sequence[str] | None = None,
+    *,
+    log: Callable[[str], None] | None = None,
+) -> list[dict[str, Any]]:
+    """Run the benchmark topics and collect their results.
+
+    Parameters
+    ----------
+    quick : bool, default=False
+        Passed to each topic's ``run`` (small sizes, few repeats).
+    topics : sequence of str, optional
+        Topic names from :data:`TOPICS` (default: all).
+    log : callable, optional
+        Receives notes (a topic module that does not exist yet is skipped with a note);
+        default prints to stderr.
+
+    Returns
+    -------
+    list of dict
+        Every topic's results, each with a ``"topic"`` key added.
+
+    Raises
+    ------
+    ValueError
+        If a topic name is not in :data:`TOPICS`.
+    """
+    say = log or _stderr
+    chosen = list(TOPICS) if topics is None else list(topics)
+    for t in chosen:
+        if t not in TOPICS:
+            raise ValueError(f"unknown bench topic {t!r} (choose from {', '.join(TOPICS)})")
+    results: list[dict[str, Any]] = []
+    for topic in chosen:
+        full = f"{__name__}.{topic}"
+        try:
+            module = importlib.import_module(full)
+        except ModuleNotFoundError as exc:
+            if exc.name == full:
+                say(f"bench: topic {topic!r} not available yet, skipped")
+                continue
+            raise
+        for item in module.run(quick=quick):
+            results.append({"topic": topic, **item})
+    return results
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "n/a"
+    if isinstance(value, bool):
+        return "yes" if value else "NO"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "n/a"
+        return f"{value:.3g}" if abs(value) < 1e4 else f"{value:.2e}"
+    return str(value)
+
+
+def format_table(results: Sequence[dict[str, Any]]) -> str:
+    """Format results as a plain-text table.
+
+    Parameters
+    ----------
+    results : sequence of dict
+        Output of :func:`run_all`.
+
+    Returns
+    -------
+    str
+        Columns name, ours_s, peer, peer_s, ratio, target, met (ratio = peer_s / ours_s,
+        above 1 means we are faster).
+    """
+    cols = ("name", "ours_s", "peer", "peer_s", "ratio", "target", "met")
+    if not results:
+        return "no benchmark results"
+    rows = [[_fmt(r.get(c)) for c in cols] for r in results]
+    widths = [max(len(c), *(len(row[i]) for row in rows)) for i, c in enumerate(cols)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(cols, widths))]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths)) for row in rows]
+    n_met = sum(bool(r.get("met")) for r in results)
+    lines.append(f"{n_met}/{len(results)} targets met")
+    return "\n".join(lines)

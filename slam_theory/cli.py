@@ -1,0 +1,258 @@
+"""Command line: ``slam-theory {run, figures, report, reproduce, bench}``.
+
+User mistakes (missing file, invalid TOML or config, unknown preset or experiment, bad
+``--jobs``) print one line ``slam-theory: error: ...`` on stderr and exit with status 2.
+
+``reproduce`` and ``figures`` look for the experiment files in ``./experiments`` (the repo's
+top-level folder): run them from the repository root, or pass ``--experiments DIR``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from slam_theory import __version__
+
+PROG = "slam-theory"
+
+
+class _UsageError(Exception):
+    """A user mistake detected after argument parsing (exit status 2)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """ArgumentParser whose errors are one line: ``slam-theory: error: ...``."""
+
+    def error(self, message: str) -> NoReturn:
+        sys.stderr.write(f"{PROG}: error: {message} (see {PROG} --help)\n")
+        raise SystemExit(2)
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a positive integer or -1, got {text!r}"
+        ) from None
+    if value < 1 and value != -1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer or -1, got {value}")
+    return value
+
+
+def _build_parser() -> _Parser:
+    parser = _Parser(
+        prog=PROG,
+        description="Run the slam-theory experiments, draw their figures, write the report.",
+        epilog="reproduce/figures read ./experiments: run them from the repository root or "
+        "pass --experiments DIR.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    p = sub.add_parser("run", help="run (or resume) one experiment")
+    p.add_argument("file", metavar="FILE.toml", help="experiment config")
+    p.add_argument("--preset", default="quick", help="preset: quick (default) or full")
+    p.add_argument("--jobs", type=_jobs, default=1, help="worker processes (-1: all cores)")
+    p.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                   help="dask.distributed scheduler address, e.g. tcp://host:8786")
+    p.add_argument("--results", default="results", metavar="DIR", help="results root")
+    p.add_argument("--fresh", action="store_true", help="discard previous results first")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    p = sub.add_parser("figures", help="draw figures from existing results")
+    p.add_argument("experiments", nargs="*", metavar="EXPERIMENT",
+                   help="experiment names or TOML files (default: all)")
+    p.add_argument("--results", default="results", metavar="DIR")
+    p.add_argument("--out", default="figures", metavar="DIR")
+    p.add_argument("--experiments-dir", "--experiments", dest="experiments_dir",
+                   default="experiments", metavar="DIR", help="where the TOML files are")
+
+    p = sub.add_parser("report", help="write results/REPORT.md from the summaries")
+    p.add_argument("--results", default="results", metavar="DIR")
+
+    p = sub.add_parser("reproduce", help="run every experiment, then figures and report")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--quick", dest="preset", action="store_const", const="quick")
+    g.add_argument("--full", dest="preset", action="store_const", const="full")
+    p.set_defaults(preset="quick")
+    p.add_argument("--jobs", type=_jobs, default=-1, help="worker processes (default: all)")
+    p.add_argument("--scheduler", metavar="ADDRESS", default=None)
+    p.add_argument("--results", default="results", metavar="DIR")
+    p.add_argument("--figures", default="figures", metavar="DIR")
+    p.add_argument("--experiments", default="experiments", metavar="DIR",
+                   help="folder of experiment TOML files (default: ./experiments)")
+    p.add_argument("--fresh", action="store_true", help="discard previous results first")
+    p.add_argument("--no-progress", action="store_true")
+
+    p = sub.add_parser("bench", help="benchmarks against peer libraries")
+    p.add_argument("--json", action="store_true", help='print {"results": [...]} only')
+    p.add_argument("--quick", action="store_true", help="small sizes")
+    p.add_argument("--topic", action="append", metavar="NAME",
+                   help="only this topic (repeatable)")
+    return parser
+
+
+def _experiment_files(folder: str | Path) -> list[Path]:
+    d = Path(folder)
+    if not d.is_dir():
+        raise _UsageError(
+            f"no experiments folder {str(d)!r}; run from the repository root or pass "
+            "--experiments DIR"
+        )
+    files = sorted(d.glob("*.toml"))
+    if not files:
+        raise _UsageError(f"no *.toml experiment files in {str(d)!r}")
+    return files
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from slam_theory import sweep
+
+    if not Path(args.file).is_file():
+        raise _UsageError(f"no such experiment file: {args.file}")
+    res = sweep.run_experiment(
+        args.file,
+        preset=args.preset,
+        n_jobs=args.jobs,
+        scheduler=args.scheduler,
+        results_dir=args.results,
+        fresh=args.fresh,
+        progress=not args.no_progress,
+    )
+    _print_run(res)
+    return 0
+
+
+def _print_run(res: object) -> None:
+    print(
+        f"{res.name} ({res.preset}): {res.n_run} trials run, {res.n_skipped} already done, "
+        f"{res.elapsed_s:.1f} s -> {res.trials_csv}"
+        + (f", {res.summary_json}" if res.summary_json else "")
+    )
+
+
+def _cmd_figures(args: argparse.Namespace) -> int:
+    from slam_theory import sweep
+
+    if args.experiments:
+        files = []
+        for item in args.experiments:
+            p = Path(item)
+            if p.suffix != ".toml":
+                p = Path(args.experiments_dir) / f"{item}.toml"
+            if not p.is_file():
+                raise _UsageError(f"unknown experiment {item!r} (no {p})")
+            files.append(p)
+    else:
+        files = _experiment_files(args.experiments_dir)
+    written = sweep.make_figures(files, args.results, args.out)
+    n = sum(len(v) for v in written.values())
+    print(f"{n} figure files written to {args.out}/ for {len(written)} experiments")
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from slam_theory import report
+
+    if not Path(args.results).is_dir():
+        raise _UsageError(f"no results folder {args.results!r}; run experiments first")
+    path = report.write_report(args.results)
+    print(f"report written to {path}")
+    return 0
+
+
+def _cmd_reproduce(args: argparse.Namespace) -> int:
+    from slam_theory import report, sweep
+
+    t0 = time.perf_counter()
+    files = _experiment_files(args.experiments)
+    for f in files:  # validate everything before running anything
+        sweep.load_config(f, args.preset)
+    for f in files:
+        res = sweep.run_experiment(
+            f,
+            preset=args.preset,
+            n_jobs=args.jobs,
+            scheduler=args.scheduler,
+            results_dir=args.results,
+            fresh=args.fresh,
+            progress=not args.no_progress,
+        )
+        _print_run(res)
+    written = sweep.make_figures(files, args.results, args.figures)
+    n_fig = sum(len(v) for v in written.values())
+    rep = report.write_report(args.results)
+    print(f"results: {args.results}/  figures: {args.figures}/ ({n_fig} files)  report: {rep}")
+    print(f"reproduce ({args.preset}): {len(files)} experiments in "
+          f"{time.perf_counter() - t0:.1f} s")
+    return 0
+
+
+def _cmd_bench(args: argparse.Namespace) -> int:
+    from slam_theory import bench
+
+    topics = args.topic
+    if topics:
+        unknown = [t for t in topics if t not in bench.TOPICS]
+        if unknown:
+            raise _UsageError(
+                f"unknown bench topic {unknown[0]!r} (choose from {', '.join(bench.TOPICS)})"
+            )
+    results = bench.run_all(quick=args.quick, topics=topics)
+    if args.json:
+        print(json.dumps({"results": results}, indent=2, sort_keys=True))
+    else:
+        print(bench.format_table(results))
+    return 0
+
+
+_COMMANDS = {
+    "run": _cmd_run,
+    "figures": _cmd_figures,
+    "report": _cmd_report,
+    "reproduce": _cmd_reproduce,
+    "bench": _cmd_bench,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        Arguments without the program name (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        Exit status: 0 on success, 2 on a user mistake, 130 when interrupted.
+    """
+    from slam_theory.sweep import ConfigError
+
+    parser = _build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version and usage errors
+        return int(exc.code or 0) if not isinstance(exc.code, str) else 2
+    try:
+        return _COMMANDS[args.command](args)
+    except (ConfigError, _UsageError) as exc:
+        msg = " ".join(str(exc).split())
+        sys.stderr.write(f"{PROG}: error: {msg}\n")
+        return 2
+    except KeyboardInterrupt:
+        sys.stderr.write(f"{PROG}: interrupted; finished trials are saved, rerun to resume\n")
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

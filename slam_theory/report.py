@@ -1,0 +1,182 @@
+"""``results/REPORT.md``: one table row per paper claim, from the experiments' summaries.
+
+The report is a pure function of the ``results/*/summary.json`` files and the package
+version (no dates), so regenerating it from the same results gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from pathlib import Path
+from typing import Any
+
+__all__ = ["render_report", "write_report"]
+
+NA = "n/a"
+_COLUMNS = ("experiment", "claim", "paper's statement", "learner", "measured", "theory",
+            "preset", "verdict")
+
+
+def _num(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return NA if not math.isfinite(value) else f"{value:.3g}"
+    if value is None:
+        return NA
+    return str(value)
+
+
+def _cell(value: Any) -> str:
+    """Make a value safe for a one-line markdown table cell."""
+    text = NA if value is None or value == "" else str(value)
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def _measured(claim: dict[str, Any]) -> str:
+    exp = claim.get("exponent")
+    ci = claim.get("ci")
+    if isinstance(exp, int | float) and not isinstance(exp, bool):
+        text = _num(exp)
+        if isinstance(ci, list | tuple) and len(ci) == 2:
+            text += f" [{_num(ci[0])}, {_num(ci[1])}]"
+        return text
+    measured = claim.get("measured")
+    if isinstance(measured, dict) and measured:
+        return ", ".join(f"{k}={_num(v)}" for k, v in measured.items())
+    if measured not in (None, "", {}):
+        return _num(measured)
+    return NA
+
+
+def _load(path: Path) -> tuple[dict[str, Any] | None, str | None]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        return None, f"{type(exc).__name__}: {exc}"
+    if not isinstance(data, dict):
+        return None, "not a JSON object"
+    return data, None
+
+
+def _description(exp_dir: Path) -> str | None:
+    """The experiment's one-line description from the engine's ``config.json``."""
+    data, _ = _load(exp_dir / "config.json")
+    config = (data or {}).get("config")
+    desc = config.get("description") if isinstance(config, dict) else None
+    return desc if isinstance(desc, str) else None
+
+
+def render_report(results_root: str | os.PathLike[str]) -> str:
+    """Render the report markdown from ``results_root/*/summary.json``.
+
+    Parameters
+    ----------
+    results_root : path-like
+        The results folder (``results/``).
+
+    Returns
+    -------
+    str
+        The markdown text written by :func:`write_report`.
+    """
+    from slam_theory import __version__
+
+    root = Path(results_root)
+    summaries: list[tuple[str, dict[str, Any] | None, str | None]] = []
+    for path in sorted(root.glob("*/summary.json")):
+        data, err = _load(path)
+        summaries.append((path.parent.name, data, err))
+
+    presets = sorted({str(d.get("preset", NA)) for _, d, _ in summaries if d is not None})
+    lines = [
+        "# slam-theory: claims checked",
+        "",
+        f"Package version: slam-theory {__version__}.  "
+        f"Presets used: {', '.join(presets) if presets else NA}.  "
+        f"Experiments: {len(summaries)}.",
+        "",
+        "Measured: fitted exponent [confidence interval], or the claim's own numbers.",
+        "",
+        "| " + " | ".join(_COLUMNS) + " |",
+        "|" + "|".join("---" for _ in _COLUMNS) + "|",
+    ]
+    n_rows = 0
+    for dirname, data, _err in summaries:
+        if data is None:
+            lines.append(f"| {_cell(dirname)} | {NA} | summary.json unreadable | "
+                         + " | ".join([NA] * 4) + " | error |")
+            n_rows += 1
+            continue
+        name = data.get("experiment", dirname)
+        claims = data.get("claims")
+        if not isinstance(claims, list) or not claims:
+            lines.append(f"| {_cell(name)} | {NA} | (no claims in summary) | "
+                         + " | ".join([NA, NA, NA, _cell(data.get("preset"))]) + f" | {NA} |")
+            n_rows += 1
+            continue
+        for claim in claims:
+            if not isinstance(claim, dict):
+                continue
+            cells = [
+                name,
+                claim.get("id"),
+                claim.get("statement"),
+                claim.get("learner"),
+                _measured(claim),
+                _num(claim.get("theory_exponent")),
+                data.get("preset"),
+                claim.get("verdict"),
+            ]
+            lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+            n_rows += 1
+    if not n_rows:
+        lines.append("| " + " | ".join([NA] * len(_COLUMNS)) + " |")
+
+    for dirname, data, err in summaries:
+        lines += ["", f"## {data.get('experiment', dirname) if data else dirname}", ""]
+        if data is None:
+            lines.append(f"summary.json could not be read ({err}).")
+            continue
+        desc = data.get("description") or _description(root / dirname)
+        if isinstance(desc, str) and desc:
+            lines += [desc, ""]
+        lines.append(f"Preset: {_cell(data.get('preset'))}.")
+        for claim in data.get("claims") or []:
+            if isinstance(claim, dict) and claim.get("notes"):
+                lines.append(f"- {_cell(claim.get('id'))}: {_cell(claim['notes'])}")
+        tables = data.get("tables_md")
+        if isinstance(tables, str):
+            tables = [tables]
+        for block in tables or []:
+            if isinstance(block, str):
+                lines += ["", block.rstrip("\n")]
+        notes = data.get("notes_md")
+        if isinstance(notes, str) and notes:
+            lines += ["", notes.rstrip("\n")]
+    return "\n".join(lines) + "\n"
+
+
+def write_report(results_root: str | os.PathLike[str]) -> Path:
+    """Write ``results_root/REPORT.md`` from every ``results_root/*/summary.json``.
+
+    Parameters
+    ----------
+    results_root : path-like
+        The results folder.
+
+    Returns
+    -------
+    Path
+        The report's path.  Missing fields print as ``n/a``; an unreadable summary is
+        listed as such rather than failing the report.
+    """
+    root = Path(results_root)
+    root.mkdir(parents=True, exist_ok=True)
+    path = root / "REPORT.md"
+    path.write_text(render_report(root), encoding="utf-8")
+    return path

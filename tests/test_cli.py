@@ -1,0 +1,154 @@
+"""The command line: verbs, one-line errors with exit status 2, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from slam_theory import __version__, bench, cli
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"slam-theory {__version__}"
+
+
+def test_console_script_version() -> None:
+    out = subprocess.run([sys.executable, "-m", "slam_theory.cli", "--version"],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0 and out.stdout.strip() == f"slam-theory {__version__}"
+
+
+def _write(folder: Path, name: str, text: str) -> Path:
+    path = folder / f"{name}.toml"
+    path.write_text(text)
+    return path
+
+
+GOOD = """\
+name = "{name}"
+trial = "report:render_report"
+root_seed = 1
+[grid]
+n = [1]
+[presets.quick]
+seeds = 1
+[presets.full]
+seeds = 2
+"""
+
+
+def _argv_cases(tmp: Path) -> list[list[str]]:
+    bad_toml = _write(tmp, "bad", "name = \n")
+    unknown = _write(tmp, "unk", GOOD.format(name="unk") + "bogus = 1\n")
+    return [
+        [],
+        ["frobnicate"],
+        ["run"],
+        ["run", str(tmp / "missing.toml")],
+        ["run", str(bad_toml)],
+        ["run", str(unknown)],
+        ["run", str(unknown), "--jobs", "zero"],
+        ["run", str(unknown), "--jobs", "0"],
+        ["run", str(unknown), "--preset", "medium"],
+        ["reproduce", "--experiments", str(tmp / "nope")],
+        ["figures", "--experiments", str(tmp), "no_such_experiment"],
+        ["report", "--results", str(tmp / "no_results")],
+        ["bench", "--topic", "nope"],
+        ["run", str(unknown), "--quick"],
+    ]
+
+
+def test_user_mistakes_exit_2_with_one_line(tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    for argv in _argv_cases(tmp_path):
+        code = cli.main(argv)
+        err = capsys.readouterr().err
+        assert code == 2, (argv, err)
+        assert err.startswith("slam-theory: error: "), (argv, err)
+        assert err.count("\n") == 1, (argv, err)
+        assert "Traceback" not in err
+
+
+def test_user_mistakes_in_a_subprocess(tmp_path: Path) -> None:
+    """The installed entry point: no traceback, one line, status 2."""
+    for argv in (["run", str(tmp_path / "missing.toml")], ["run", "x.toml", "--jobs", "-5"]):
+        out = subprocess.run([sys.executable, "-m", "slam_theory.cli", *argv],
+                             capture_output=True, text=True, timeout=120)
+        assert out.returncode == 2
+        assert out.stderr.startswith("slam-theory: error: ")
+        assert out.stderr.count("\n") == 1 and "Traceback" not in out.stderr
+
+
+def test_unknown_preset_names_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write(tmp_path, "exp", GOOD.format(name="exp"))
+    assert cli.main(["run", str(path), "--preset", "medium"]) == 2
+    err = capsys.readouterr().err
+    assert "medium" in err
+
+
+def test_run_figures_report_reproduce(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """The verbs end to end, with a test trial module made importable as external."""
+    from slam_theory import sweep
+
+    fixtures = Path(__file__).resolve().parent / "fixtures_sweep"
+    monkeypatch.syspath_prepend(str(fixtures))
+    real_resolve = sweep.resolve_reference
+
+    def resolve(ref: str, *, allow_external: bool = False):
+        return real_resolve(ref, allow_external=True)
+
+    monkeypatch.setattr(sweep, "resolve_reference", resolve)
+    exps = tmp_path / "experiments"
+    exps.mkdir()
+    text = GOOD.format(name="tiny").replace("report:render_report", "sweep_trials:noisy_sum")
+    text = text.replace("root_seed = 1", 'root_seed = 1\nanalysis = "sweep_trials:count_rows"\n'
+                        'figures = ["sweep_trials:one_figure"]')
+    text += '[[claims]]\nid = "c"\nstatement = "s"\n'
+    _write(exps, "tiny", text)
+    results, figs = tmp_path / "results", tmp_path / "figs"
+    assert cli.main(["run", str(exps / "tiny.toml"), "--results", str(results),
+                     "--no-progress"]) == 0
+    assert "tiny (quick): 1 trials run" in capsys.readouterr().out
+    assert cli.main(["figures", "--results", str(results), "--out", str(figs),
+                     "--experiments", str(exps), "tiny"]) == 0
+    assert (figs / "tiny.txt").exists()
+    assert cli.main(["report", "--results", str(results)]) == 0
+    assert "| tiny | c | s |" in (results / "REPORT.md").read_text()
+    capsys.readouterr()
+    assert cli.main(["reproduce", "--quick", "--jobs", "1", "--results", str(results),
+                     "--figures", str(figs), "--experiments", str(exps), "--fresh",
+                     "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "report:" in out and "1 experiments in" in out
+
+
+def test_bench_json(monkeypatch: pytest.MonkeyPatch,
+                    capsys: pytest.CaptureFixture[str]) -> None:
+    fake = [{"name": "x", "ours_s": 0.1, "peer": "p", "peer_s": 0.2, "ratio": 2.0,
+             "target": 1.0, "met": True, "notes": ""}]
+
+    def run_all(quick: bool = False, topics: list[str] | None = None) -> list[dict]:
+        return [{"topic": "sampling", **r} for r in fake]
+
+    monkeypatch.setattr(bench, "run_all", run_all)
+    assert cli.main(["bench", "--json", "--quick"]) == 0
+    out = capsys.readouterr().out
+    assert json.loads(out)["results"][0]["name"] == "x"
+    assert cli.main(["bench"]) == 0
+    table = capsys.readouterr().out
+    assert "ratio" in table and "1/1 targets met" in table
+
+
+def test_bench_skips_missing_topics() -> None:
+    notes: list[str] = []
+    out = bench.run_all(quick=True, topics=[], log=notes.append)
+    assert out == []
+    with pytest.raises(ValueError, match="unknown bench topic"):
+        bench.run_all(topics=["nope"])
+    assert "no benchmark results" in bench.format_table([])

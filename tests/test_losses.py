@@ -1,0 +1,216 @@
+"""Tests for slam_theory.losses and the scalar kernels in slam_theory._kernels.losses."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from slam_theory import losses as L
+from slam_theory._kernels import losses as KL
+
+SYM = L.symmetric_transition_matrix
+
+
+def _problem(seed: int, n: int = 12, d: int = 3, wscale: float = 1.0):
+    r = np.random.default_rng(seed)
+    X = r.normal(size=(n, d))
+    y = np.where(r.random(n) < 0.5, -1, 1)
+    w = wscale * r.normal(size=d)
+    return w, X, y
+
+
+def _central_diff(f, w, h=1e-6):
+    g = np.zeros_like(w)
+    for j in range(w.size):
+        e = np.zeros_like(w)
+        e[j] = h
+        g[j] = (f(w + e) - f(w - e)) / (2 * h)
+    return g
+
+
+def _random_T(r):
+    a, b = r.uniform(0.0, 0.45, size=2)
+    return np.array([[1 - a, a], [b, 1 - b]])
+
+
+LOSS_CASES = {
+    "logistic": lambda r: (L.logistic_loss, ()),
+    "slam": lambda r: (L.slam_binary_loss, (float(r.uniform(0, 1)),)),
+    "slam_vec": lambda r: (L.slam_binary_loss, (r.uniform(0, 1, size=12),)),
+    "forward": lambda r: (L.forward_loss, (_random_T(r),)),
+    "backward": lambda r: (L.backward_loss, (_random_T(r),)),
+    "unbiased": lambda r: (L.unbiased_loss, tuple(r.uniform(0, 0.45, size=2))),
+    "leaky_relu": lambda r: (L.leaky_relu_loss, (float(r.uniform(0, 0.49)),)),
+}
+
+
+@pytest.mark.parametrize("case", sorted(LOSS_CASES))
+@given(seed=st.integers(0, 2**31 - 1), wscale=st.sampled_from([0.1, 1.0, 5.0]))
+def test_gradient_matches_finite_differences(case, seed, wscale):
+    r = np.random.default_rng(seed)
+    w, X, y = _problem(seed, wscale=wscale)
+    f, args = LOSS_CASES[case](r)
+    _, grad = f(w, X, y, *args)
+    if case == "leaky_relu":
+        # piecewise linear: the subgradient is the gradient away from the kinks
+        assert np.all(np.abs(X @ w) > 1e-4)
+    num = _central_diff(lambda v: f(v, X, y, *args)[0], w)
+    np.testing.assert_allclose(grad, num, rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("case", sorted(LOSS_CASES))
+def test_huge_margins_and_extreme_alpha_are_finite(case):
+    r = np.random.default_rng(0)
+    w, X, y = _problem(1)
+    w = 1e4 * w / np.abs(X @ w).min()  # every |z| >= 1e4
+    f, args = LOSS_CASES[case](r)
+    v, g = f(w, X, y, *args)
+    assert np.isfinite(v) and np.all(np.isfinite(g))
+
+
+@pytest.mark.parametrize("alpha", [0.0, 1.0, 0.5])
+@pytest.mark.parametrize("zscale", [1.0, 1e4, 1e8])
+def test_slam_alpha_endpoints_finite_and_reduce(alpha, zscale):
+    w, X, y = _problem(2)
+    w = zscale * w
+    v, g = L.slam_binary_loss(w, X, y, alpha)
+    assert np.isfinite(v) and np.all(np.isfinite(g))
+    if alpha == 1.0:
+        v2, g2 = L.logistic_loss(w, X, y)
+        np.testing.assert_allclose([v, *g], [v2, *g2], rtol=1e-12)
+    if alpha == 0.0:  # alpha = 0 is the logistic loss of the flipped label
+        v2, g2 = L.logistic_loss(w, X, -y)
+        np.testing.assert_allclose([v, *g], [v2, *g2], rtol=1e-12)
+    if alpha == 0.5:
+        assert v == pytest.approx(np.log(2.0)) and np.allclose(g, 0.0)
+
+
+def test_slam_matches_direct_formula():
+    w, X, y = _problem(3)
+    a = 0.8
+    p = 1 / (1 + np.exp(-(X @ w)))
+    m = a * p + (1 - a) * (1 - p)
+    direct = np.mean(np.where(y > 0, -np.log(m), -np.log(1 - m)))
+    assert L.slam_binary_loss(w, X, y, a)[0] == pytest.approx(direct, rel=1e-12)
+
+
+@given(seed=st.integers(0, 2**31 - 1), eta=st.floats(0.0, 0.49))
+def test_forward_with_symmetric_T_equals_slam(seed, eta):
+    w, X, y = _problem(seed)
+    v1, g1 = L.forward_loss(w, X, y, SYM(eta))
+    v2, g2 = L.slam_binary_loss(w, X, y, 1.0 - eta)
+    np.testing.assert_allclose([v1, *g1], [v2, *g2], rtol=1e-10, atol=1e-14)
+
+
+def test_forward_matches_matrix_formula():
+    r = np.random.default_rng(4)
+    w, X, y = _problem(4)
+    T = _random_T(r)
+    s = 1 / (1 + np.exp(-(X @ w)))
+    P = np.stack([1 - s, s], axis=1) @ T  # rows: (T^T p)^T
+    j = (y > 0).astype(int)
+    direct = np.mean(-np.log(P[np.arange(len(y)), j]))
+    assert L.forward_loss(w, X, y, T)[0] == pytest.approx(direct, rel=1e-12)
+
+
+@pytest.mark.parametrize("rho", [(0.0, 0.0), (0.2, 0.1), (0.4, 0.3)])
+def test_unbiased_loss_is_unbiased_by_enumeration(rho):
+    """E over the flip of l~(t, y_noisy) = l(t, y), exactly, per sample."""
+    rho_pos, rho_neg = rho
+    r = np.random.default_rng(5)
+    X = r.normal(size=(1, 3))
+    w = r.normal(size=3)
+    for y in (-1, 1):
+        flip = rho_pos if y == 1 else rho_neg
+        expect = sum(
+            prob * L.unbiased_loss(w, X, [lab], rho_pos, rho_neg)[0]
+            for lab, prob in ((y, 1 - flip), (-y, flip))
+        )
+        clean = L.logistic_loss(w, X, [y])[0]
+        assert expect == pytest.approx(clean, rel=1e-12)
+
+
+def test_backward_is_unbiased_and_matches_natarajan():
+    r = np.random.default_rng(6)
+    w, X, y = _problem(6)
+    rho_pos, rho_neg = 0.3, 0.15
+    T = np.array([[1 - rho_neg, rho_neg], [rho_pos, 1 - rho_pos]])
+    v1, g1 = L.backward_loss(w, X, y, T)
+    v2, g2 = L.unbiased_loss(w, X, y, rho_pos, rho_neg)
+    np.testing.assert_allclose([v1, *g1], [v2, *g2], rtol=1e-12)
+    T = _random_T(r)
+    for true, idx in ((-1, 0), (1, 1)):
+        x1 = X[:1]
+        e = sum(T[idx, j] * L.backward_loss(w, x1, [lab], T)[0] for j, lab in enumerate((-1, 1)))
+        assert e == pytest.approx(L.logistic_loss(w, x1, [true])[0], rel=1e-12)
+
+
+def test_backward_can_be_negative():
+    X = np.array([[1.0]])
+    v, _ = L.backward_loss(np.array([-50.0]), X, [-1], SYM(0.3))
+    assert v < 0
+
+
+def test_leaky_relu_matches_ddkwz_g():
+    w, X, y = _problem(7, n=50, d=4)
+    eta = 0.3
+    v, g = L.leaky_relu_loss(w, X, y, eta)
+    z = X @ w
+    g_ref = (((1 - 2 * eta) * np.sign(z) - y)[:, None] * X).sum(0) / (2 * len(y))
+    np.testing.assert_allclose(g, g_ref, rtol=1e-12)
+    t = -y * z
+    lrelu = np.where(t >= 0, (1 - eta) * t, eta * t)
+    assert v == pytest.approx(lrelu.mean(), rel=1e-12)
+    # sign(0) = 0 convention at w = 0
+    _, g0 = L.leaky_relu_loss(np.zeros(4), X, y, eta)
+    np.testing.assert_allclose(g0, -(y[:, None] * X).mean(0) / 2)
+
+
+# ------------------------------------------------------------------ scalar kernels vs numpy
+@pytest.mark.parametrize("z", [-1e4, -30.0, -1.3, 0.0, 0.7, 25.0, 1e4])
+@pytest.mark.parametrize("y", [-1.0, 1.0])
+def test_scalar_kernels_match_vector_losses(z, y):
+    X = np.array([[1.0]])
+    w = np.array([z])
+    yy = [int(y)]
+    T = np.array([[0.8, 0.2], [0.35, 0.65]])
+    A = np.linalg.inv(T)
+    cases = [
+        (KL.LOGISTIC, np.zeros(4), L.logistic_loss(w, X, yy)),
+        (KL.MIXED, T.ravel().copy(), L.forward_loss(w, X, yy, T)),
+        (KL.MIXED, SYM(0.0).ravel().copy(), L.slam_binary_loss(w, X, yy, 1.0)),
+        (KL.LINEAR, A.ravel().copy(), L.backward_loss(w, X, yy, T)),
+        (KL.LEAKY_RELU, np.array([0.3, 0, 0, 0.0]), L.leaky_relu_loss(w, X, yy, 0.3)),
+    ]
+    for lid, p, (v, g) in cases:
+        kv, kd = KL.loss_and_dz(lid, z, y, p)
+        assert kv == pytest.approx(v, rel=1e-12, abs=1e-300)
+        assert kd == pytest.approx(g[0], rel=1e-12, abs=1e-300)
+        assert KL.loss_dz(lid, z, y, p) == pytest.approx(kd, rel=1e-12, abs=1e-300)
+
+
+# ------------------------------------------------------------------ validation
+BAD = [
+    (lambda w, X, y: L.slam_binary_loss(w, X, y, 1.5), ValueError, "alpha"),
+    (lambda w, X, y: L.slam_binary_loss(w, X, y, [0.5] * 3), ValueError, "alpha"),
+    (lambda w, X, y: L.leaky_relu_loss(w, X, y, 0.5), ValueError, "eta"),
+    (lambda w, X, y: L.forward_loss(w, X, y, [[0.5, 0.6], [0.1, 0.9]]), ValueError, "stochastic"),
+    (lambda w, X, y: L.backward_loss(w, X, y, [[0.5, 0.5], [0.5, 0.5]]), ValueError, "invertible"),
+    (lambda w, X, y: L.forward_loss(w, X, y, np.eye(3)), ValueError, "2x2"),
+    (lambda w, X, y: L.unbiased_loss(w, X, y, 0.6, 0.5), ValueError, "rho_pos"),
+    (lambda w, X, y: L.logistic_loss(w, X, np.array([0, 1, 1, 0])), ValueError, "-1 and"),
+    (lambda w, X, y: L.logistic_loss(w, X[:3], y), ValueError, "samples"),
+    (lambda w, X, y: L.logistic_loss(w[:2], X, y), ValueError, "dimension"),
+    (lambda w, X, y: L.logistic_loss(w, np.where(X > 0, np.nan, X), y), ValueError, "NaN"),
+]
+
+
+@pytest.mark.parametrize("i", range(len(BAD)))
+def test_bad_inputs_raise(i):
+    fn, exc, match = BAD[i]
+    w, X, y = _problem(8, n=4)
+    with pytest.raises(exc, match=match):
+        fn(w, X, y)
+
