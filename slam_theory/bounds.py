@@ -301,7 +301,9 @@ def ddkwz23_sample_complexity(
               + \frac{\eta}{\varepsilon^2 \gamma^2}\right) \log\frac{1}{\delta}\right)
 
     Returned with constant 1.  For small ``eps`` the second term dominates, so the exponents in
-    :data:`EXPONENTS` are 2 in ``1/eps`` and in ``1/gamma`` (0 in ``1/(1 - 2 eta)``).  Note that at
+    :data:`EXPONENTS` are 2 in ``1/eps`` and in ``1/gamma``, and 0 in ``1/(1 - 2 eta)`` (the
+    limit ``eta -> 1/2``, where the numerator ``eta -> 1/2``; at moderate ``eta`` the local slope
+    in ``1/(1 - 2 eta)`` is small and positive because of the factor ``eta``).  Note that at
     ``eta = 0`` only the ``d/eps`` term remains.  (The form is the one stated in DESIGN.md; the
     paper's own theorem text was not reachable.)
 
@@ -471,15 +473,18 @@ def sgd_stationarity(
 
 
 def ddkwz23_gap_bound(T: Any, eta: Any = 0.0) -> np.ndarray:
-    r"""Best-iterate LeakyReLU-objective gap of DDKWZ23's projected subgradient method (exact).
+    r"""DDKWZ23's averaged-regret bound for projected subgradient descent (exact constants).
 
-    .. math:: \min_{t \le T} L(w_t) - L(w^*) \le \frac{R\, G}{\sqrt{T + 1}}
-              = \frac{2 (1 - \eta)}{\sqrt{T + 1}}
+    .. math:: \frac{1}{T+1}\sum_{t \le T} \langle g(w_t), w_t - w^* \rangle
+              \le \frac{R\, G}{\sqrt{T + 1}} = \frac{2 (1 - \eta)}{\sqrt{T + 1}}
 
     with domain diameter ``R = 2`` (unit ball), subgradient bound ``G = 1 - eta`` (for
-    ``||x|| <= 1``) and step ``R / (G sqrt(T + 1))`` (the standard projected-subgradient
-    guarantee; derivation in ``/work/notes/paper.md`` section 4).  This is the population
-    (or empirical, for the full-batch gradient) objective.
+    ``||x|| <= 1``) and the fixed step ``R / (G sqrt(T + 1))`` (the standard online/projected
+    subgradient guarantee; derivation in ``/work/notes/paper.md`` section 4).  Since
+    ``L`` is convex it also bounds the best-iterate gap ``min_t L(w_t) - L(w*)``, and since
+    ``<E g(w), w - w*> >= (1 - 2 eta) gamma err(w)`` on ``gamma``-margin data it bounds
+    ``(1 - 2 eta) gamma`` times the average error of the iterates (the quantity called E1 in
+    :mod:`slam_theory.convergence`).
 
     Parameters
     ----------

@@ -13,6 +13,7 @@ import argparse
 import json
 import sys
 import time
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
@@ -60,7 +61,8 @@ def _build_parser() -> _Parser:
     p = sub.add_parser("run", help="run (or resume) one experiment")
     p.add_argument("file", metavar="FILE.toml", help="experiment config")
     p.add_argument("--preset", default="quick", help="preset: quick (default) or full")
-    p.add_argument("--jobs", type=_jobs, default=1, help="worker processes (-1: all cores)")
+    p.add_argument("--jobs", type=_jobs, default=1, metavar="N",
+                   help="worker processes (-1: all cores)")
     p.add_argument("--scheduler", metavar="ADDRESS", default=None,
                    help="dask.distributed scheduler address, e.g. tcp://host:8786")
     p.add_argument("--results", default="results", metavar="DIR", help="results root")
@@ -83,7 +85,8 @@ def _build_parser() -> _Parser:
     g.add_argument("--quick", dest="preset", action="store_const", const="quick")
     g.add_argument("--full", dest="preset", action="store_const", const="full")
     p.set_defaults(preset="quick")
-    p.add_argument("--jobs", type=_jobs, default=-1, help="worker processes (default: all)")
+    p.add_argument("--jobs", type=_jobs, default=-1, metavar="N",
+                   help="worker processes (default: all)")
     p.add_argument("--scheduler", metavar="ADDRESS", default=None)
     p.add_argument("--results", default="results", metavar="DIR")
     p.add_argument("--figures", default="figures", metavar="DIR")
@@ -116,10 +119,14 @@ def _experiment_files(folder: str | Path) -> list[Path]:
 def _cmd_run(args: argparse.Namespace) -> int:
     from slam_theory import sweep
 
-    if not Path(args.file).is_file():
+    path = Path(args.file)
+    if not path.is_file() and path.suffix != ".toml" and (Path("experiments") / f"{path}.toml"
+                                                          ).is_file():
+        path = Path("experiments") / f"{path}.toml"  # an experiment name, from the repo root
+    if not path.is_file():
         raise _UsageError(f"no such experiment file: {args.file}")
     res = sweep.run_experiment(
-        args.file,
+        path,
         preset=args.preset,
         n_jobs=args.jobs,
         scheduler=args.scheduler,
@@ -171,29 +178,40 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 def _cmd_reproduce(args: argparse.Namespace) -> int:
     from slam_theory import report, sweep
+    from slam_theory.sweep import ConfigError
 
     t0 = time.perf_counter()
     files = _experiment_files(args.experiments)
     for f in files:  # validate everything before running anything
         sweep.load_config(f, args.preset)
+    failed: list[str] = []
     for f in files:
-        res = sweep.run_experiment(
-            f,
-            preset=args.preset,
-            n_jobs=args.jobs,
-            scheduler=args.scheduler,
-            results_dir=args.results,
-            fresh=args.fresh,
-            progress=not args.no_progress,
-        )
+        try:
+            res = sweep.run_experiment(
+                f,
+                preset=args.preset,
+                n_jobs=args.jobs,
+                scheduler=args.scheduler,
+                results_dir=args.results,
+                fresh=args.fresh,
+                progress=not args.no_progress,
+            )
+        except (ConfigError, KeyboardInterrupt):
+            raise
+        except Exception:  # one broken experiment must not hide the others' results
+            traceback.print_exc()
+            sys.stderr.write(f"{PROG}: experiment {f.stem} failed (traceback above)\n")
+            failed.append(f.stem)
+            continue
         _print_run(res)
     written = sweep.make_figures(files, args.results, args.figures)
     n_fig = sum(len(v) for v in written.values())
     rep = report.write_report(args.results)
     print(f"results: {args.results}/  figures: {args.figures}/ ({n_fig} files)  report: {rep}")
-    print(f"reproduce ({args.preset}): {len(files)} experiments in "
-          f"{time.perf_counter() - t0:.1f} s")
-    return 0
+    tail = f"; FAILED: {', '.join(failed)}" if failed else ""
+    print(f"reproduce ({args.preset}): {len(files) - len(failed)}/{len(files)} experiments in "
+          f"{time.perf_counter() - t0:.1f} s{tail}")
+    return 1 if failed else 0
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:

@@ -17,17 +17,22 @@ Learners
   and :class:`BackwardCorrectedHalfspace` (Patrini et al. 2017).
 
 The SGD learners share one kernel (:func:`slam_theory._kernels.halfspaces.sgd_pass`): projected
-SGD on the ball ``||w|| <= 1`` with the anytime step ``step_size / sqrt(t)`` and (by default) the
-uniformly averaged iterate as the output, the classic online-to-batch conversion.  Their ``fit``
-runs ``max_iter`` passes (each over a fresh permutation if ``shuffle``); ``partial_fit`` runs
-exactly one pass over the given data in the given order, continuing the step counter, so on a
-fresh estimator ``partial_fit(X, y)`` equals ``fit(X, y)`` with ``max_iter=1, shuffle=False``.
+SGD on the ball ``||w|| <= 1`` with the anytime step ``step_size / sqrt(t)``, from ``w_0 = 0``.
+The output is the last iterate by default (``average=False``) or, with ``average=True``, the
+uniform average of the iterates (the classic online-to-batch conversion).  For the smooth
+losses the last iterate measured clearly better in one pass (the uniform average carries the
+transient from ``w_0 = 0``); the non-smooth LeakyReLU streaming variant always averages, since
+its last iterate oscillates.  ``fit`` runs ``max_iter`` passes (each over a fresh
+permutation if ``shuffle``); ``partial_fit`` runs exactly one pass over the given data in the
+given order, continuing the step counter, so on a fresh estimator ``partial_fit(X, y)`` equals
+``fit(X, y)`` with ``max_iter=1, shuffle=False``.
 The default step sizes assume ``||x|| <= 1`` (the margin-halfspace normalisation).
 
 ``history_`` holds ``{"iteration", "objective", "coef"}`` at log-spaced iterations (global SGD
-steps, or full-batch iterations): the running mean per-sample loss of the current pass (the
-mistake rate for the Perceptrons, the full-batch objective for Algorithm 1) and the output
-iterate at that point.
+steps, or full-batch iterations): the running mean of the pre-update per-sample loss of the
+current pass, evaluated on every 8th sample to keep the pass cheap (the running mistake rate for
+the Perceptrons, the exact full-batch objective for Algorithm 1), and the output iterate at
+that point.
 """
 
 from __future__ import annotations
@@ -71,10 +76,6 @@ _EMPTY_I = np.zeros(0, dtype=np.int64)
 _LOSS_STRIDE = 8
 #: Rows touched ahead of use on shuffled passes (software prefetch distance).
 _PREFETCH = 4
-
-
-def _is_arange(order: np.ndarray) -> bool:
-    return order.shape[0] == 0 or (order[0] == 0 and bool(np.all(np.diff(order) == 1)))
 
 
 def _log_grid(t0: int, t1: int) -> np.ndarray:
@@ -201,6 +202,42 @@ class _HalfspaceBase(ClassifierMixin, BaseEstimator):
         for key in self.history_:
             del self.history_[key][m:]
 
+    def _partial_setup(self, X: Any, y: Any, classes: Any) -> tuple[np.ndarray, np.ndarray, bool]:
+        """Validate one ``partial_fit`` batch; on the first call fix ``classes_`` and the state."""
+        first = not hasattr(self, "classes_")
+        X, y = self._validate_fit(X, y, reset=first, finite=False)
+        if first:
+            if classes is not None:
+                cls = np.unique(np.asarray(classes))
+                check_classification_targets(cls)
+                if cls.size != 2:
+                    raise ValueError(
+                        f"classes must hold exactly 2 labels (binary only); got {cls.size}"
+                    )
+                self.classes_ = cls
+            else:
+                self.classes_ = self._binary_classes(y)
+        elif classes is not None and not np.array_equal(np.unique(classes), self.classes_):
+            raise ValueError(f"classes {classes} differ from classes_ {self.classes_}")
+        try:
+            ypm = self._encode(y)
+        except ValueError:
+            if first:
+                del self.classes_
+            raise
+        if first:
+            self._init_state(X.shape[1])
+        return X, ypm, first
+
+    def _guarded_passes(self, run, first: bool) -> None:
+        """Run ``run()``; if a pass meets non-finite ``X``, undo its effect and re-raise."""
+        snap = None if first else self._snapshot()
+        try:
+            run()
+        except ValueError:
+            self._restore(snap, not first)
+            raise
+
     # ------------------------------------------------------------------ prediction
     def _set_coef(self, w: np.ndarray) -> None:
         w = np.asarray(w, dtype=np.float64)
@@ -264,13 +301,13 @@ class _SGDHalfspace(_HalfspaceBase):
         self.n_iter_ = 0
         self.history_ = {"iteration": [], "objective": [], "coef": []}
 
-    def _run_pass(self, X: np.ndarray, y: np.ndarray, order: np.ndarray, spec, lr0, avg) -> None:
+    def _run_pass(self, X, y, order, spec, lr0, avg, shuffled: bool = False) -> None:
         loss_id, params, scale, _ = spec
         t0 = self.t_
         rec = _log_grid(t0, t0 + order.shape[0])
         rec_coef = np.empty((rec.shape[0], X.shape[1]))
         rec_obj = np.empty(rec.shape[0])
-        prefetch = 0 if _is_arange(order) else _PREFETCH
+        prefetch = _PREFETCH if shuffled else 0
         t, _, _, n_rec, xx_sum = _kh.sgd_pass(
             X, y, order, self.w_, self.wsum_, loss_id, params, scale, lr0, t0, 1.0, avg,
             _LOSS_STRIDE, prefetch, rec, rec_coef, rec_obj,
@@ -299,16 +336,19 @@ class _SGDHalfspace(_HalfspaceBase):
         """
         max_iter, step, avg, shuffle = self._common_params()
         spec = self._loss_spec()
-        X, y = self._validate_fit(X, y, reset=True)
-        self.classes_ = self._binary_classes(y)
-        ypm = self._encode(y)
         rng = as_generator(self.random_state)
+        for attr in ("classes_", "w_"):
+            self.__dict__.pop(attr, None)
+        X, ypm, _ = self._partial_setup(X, y, None)
         lr0 = step if step is not None else spec[3]
-        self._init_state(X.shape[1])
         n = X.shape[0]
-        for _ in range(max_iter):
-            order = rng.permutation(n) if shuffle else np.arange(n)
-            self._run_pass(X, ypm, order.astype(np.int64), spec, lr0, avg)
+
+        def run() -> None:
+            for _ in range(max_iter):
+                order = rng.permutation(n) if shuffle else np.arange(n)
+                self._run_pass(X, ypm, order.astype(np.int64), spec, lr0, avg, shuffle)
+
+        self._guarded_passes(run, True)
         return self
 
     def partial_fit(self, X: Any, y: Any, classes: Any = None) -> _SGDHalfspace:
@@ -329,26 +369,10 @@ class _SGDHalfspace(_HalfspaceBase):
         """
         _, step, avg, _ = self._common_params()
         spec = self._loss_spec()
-        first = not hasattr(self, "classes_")
-        X, y = self._validate_fit(X, y, reset=first)
-        if first:
-            if classes is not None:
-                cls = np.unique(np.asarray(classes))
-                if cls.size != 2:
-                    raise ValueError(
-                        f"classes must hold exactly 2 labels (binary only); got {cls.size} class"
-                        + ("es" if cls.size != 1 else "")
-                    )
-                check_classification_targets(cls)
-                self.classes_ = cls
-            else:
-                self.classes_ = self._binary_classes(y)
-            self._init_state(X.shape[1])
-        elif classes is not None and not np.array_equal(np.unique(classes), self.classes_):
-            raise ValueError(f"classes {classes} differ from classes_ {self.classes_}")
-        ypm = self._encode(y)
+        X, ypm, first = self._partial_setup(X, y, classes)
         lr0 = step if step is not None else spec[3]
-        self._run_pass(X, ypm, np.arange(X.shape[0], dtype=np.int64), spec, lr0, avg)
+        order = np.arange(X.shape[0], dtype=np.int64)
+        self._guarded_passes(lambda: self._run_pass(X, ypm, order, spec, lr0, avg), first)
         return self
 
 
@@ -356,8 +380,8 @@ _SGD_PARAMS_DOC = """max_iter : int, default=1
         Passes over the data in ``fit`` (``partial_fit`` always makes one).
     step_size : float or None, default=None
         ``lr0`` of the step ``lr0 / sqrt(t)``; None uses the loss's default (see above).
-    average : bool, default=True
-        Output the uniform average of the iterates (else the last iterate).
+    average : bool, default=False
+        Output the uniform average of the iterates instead of the last iterate.
     shuffle : bool, default=True
         Visit the samples in a fresh random order on every ``fit`` pass.
     random_state : None, int, SeedSequence, Generator or RandomState, default=None
@@ -387,14 +411,15 @@ class SLaMHalfspace(_SGDHalfspace):
     The SLaM paper (Kontonis, Iliopoulos, Trinh, Baykal, Menghani, Vee, NeurIPS 2023,
     arXiv:2302.03806) states an algorithm for gamma-margin halfspaces under RCN with
     ``O_eta(1/(gamma^2 eps^2))`` samples; its exact theorem (loss, activation, step size,
-    iteration count) was **not reachable** when this was written (see ``notes/paper.md``: NOT
-    FOUND).  This class is therefore a *faithful reconstruction*, not the paper's text: it
-    minimises the binary SLaM mixing loss with ``alpha = 1 - eta``
+    iteration count) was **not available** when this was written (only the abstract and
+    Remark B.1 could be read).  This class is therefore a *faithful reconstruction*, not the
+    paper's text: it minimises the binary SLaM mixing loss with ``alpha = 1 - eta``
     (:func:`slam_theory.losses.slam_binary_loss`), i.e. cross-entropy of the noisy label
     against ``alpha sigma(z) + (1 - alpha)(1 - sigma(z))`` with the scaled sigmoid
     activation ``sigma(z) = sigmoid(scale * w . x)``, by one pass (``max_iter=1``) of projected
-    SGD on the unit ball with step ``step_size / sqrt(t)`` and the averaged iterate.  Its
-    sample complexity is **measured by the experiments, not assumed**.
+    SGD on the unit ball with step ``step_size / sqrt(t)``, returning the last iterate (or the
+    average, ``average=True``).  Its sample complexity is **measured by the experiments, not
+    assumed**.
 
     Parameters
     ----------
@@ -424,7 +449,7 @@ class SLaMHalfspace(_SGDHalfspace):
         scale: float | None = None,
         max_iter: int = 1,
         step_size: float | None = None,
-        average: bool = True,
+        average: bool = False,
         shuffle: bool = True,
         random_state: Any = None,
     ) -> None:
@@ -475,7 +500,7 @@ class LogisticHalfspace(_SGDHalfspace):
         scale: float = 1.0,
         max_iter: int = 1,
         step_size: float | None = None,
-        average: bool = True,
+        average: bool = False,
         shuffle: bool = True,
         random_state: Any = None,
     ) -> None:
@@ -533,7 +558,7 @@ class ForwardCorrectedHalfspace(_SGDHalfspace):
         scale: float = 1.0,
         max_iter: int = 1,
         step_size: float | None = None,
-        average: bool = True,
+        average: bool = False,
         shuffle: bool = True,
         random_state: Any = None,
     ) -> None:
@@ -597,7 +622,7 @@ class BackwardCorrectedHalfspace(_SGDHalfspace):
         scale: float = 1.0,
         max_iter: int = 1,
         step_size: float | None = None,
-        average: bool = True,
+        average: bool = False,
         shuffle: bool = True,
         random_state: Any = None,
     ) -> None:
@@ -645,7 +670,7 @@ class UnbiasedLossHalfspace(_SGDHalfspace):
         scale: float = 1.0,
         max_iter: int = 1,
         step_size: float | None = None,
-        average: bool = True,
+        average: bool = False,
         shuffle: bool = True,
         random_state: Any = None,
     ) -> None:
@@ -863,12 +888,12 @@ class _PerceptronBase(_HalfspaceBase):
             return ((self.t_ + 1) * self.w_ - self.u_) / self.t_
         return self.w_
 
-    def _run_pass(self, X: np.ndarray, y: np.ndarray, order: np.ndarray) -> int:
+    def _run_pass(self, X: np.ndarray, y: np.ndarray, order: np.ndarray, shuffled: bool) -> int:
         t0 = self.t_
         rec = _log_grid(t0, t0 + order.shape[0])
         rec_coef = np.empty((rec.shape[0], X.shape[1]))
         rec_obj = np.empty(rec.shape[0])
-        prefetch = 0 if _is_arange(order) else _PREFETCH
+        prefetch = _PREFETCH if shuffled else 0
         t, mistakes, n_rec, xx_sum = _kh.perceptron_pass(
             X, y, order, self.w_, self.u_, t0, prefetch, rec, rec_coef, rec_obj
         )
@@ -899,16 +924,19 @@ class _PerceptronBase(_HalfspaceBase):
         """
         max_iter = check_int(self.max_iter, "max_iter", low=1)
         shuffle = check_bool(self.shuffle, "shuffle")
-        X, y = self._validate_fit(X, y, reset=True)
-        self.classes_ = self._binary_classes(y)
-        ypm = self._encode(y)
         rng = as_generator(self.random_state)
-        self._init_state(X.shape[1])
+        for attr in ("classes_", "w_"):
+            self.__dict__.pop(attr, None)
+        X, ypm, _ = self._partial_setup(X, y, None)
         n = X.shape[0]
-        for _ in range(max_iter):
-            order = rng.permutation(n) if shuffle else np.arange(n)
-            if self._run_pass(X, ypm, order.astype(np.int64)) == 0:
-                break
+
+        def run() -> None:
+            for _ in range(max_iter):
+                order = rng.permutation(n) if shuffle else np.arange(n)
+                if self._run_pass(X, ypm, order.astype(np.int64), shuffle) == 0:
+                    break
+
+        self._guarded_passes(run, True)
         return self
 
     def partial_fit(self, X: Any, y: Any, classes: Any = None):
@@ -927,23 +955,11 @@ class _PerceptronBase(_HalfspaceBase):
         -------
         self
         """
-        return self._partial_fit(X, y, classes)
-
-    def _partial_fit(self, X: Any, y: Any, classes: Any):
         check_int(self.max_iter, "max_iter", low=1)
-        first = not hasattr(self, "classes_")
-        X, y = self._validate_fit(X, y, reset=first)
-        if first:
-            if classes is not None:
-                cls = np.unique(np.asarray(classes))
-                if cls.size != 2:
-                    raise ValueError("classes must hold exactly 2 labels (binary only)")
-                self.classes_ = cls
-            else:
-                self.classes_ = self._binary_classes(y)
-            self._init_state(X.shape[1])
-        ypm = self._encode(y)
-        self._run_pass(X, ypm, np.arange(X.shape[0], dtype=np.int64))
+        check_bool(self.shuffle, "shuffle")
+        X, ypm, first = self._partial_setup(X, y, classes)
+        order = np.arange(X.shape[0], dtype=np.int64)
+        self._guarded_passes(lambda: self._run_pass(X, ypm, order, False), first)
         return self
 
 

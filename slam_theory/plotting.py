@@ -30,12 +30,12 @@ import matplotlib
 
 matplotlib.use("Agg", force=False)
 
-import matplotlib.pyplot as plt  # noqa: E402
-import matplotlib.ticker  # noqa: E402
-import numpy as np  # noqa: E402
-from matplotlib.axes import Axes  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
+import matplotlib.pyplot as plt
+import matplotlib.ticker
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 __all__ = [
     "COLUMN_WIDTH",
@@ -131,6 +131,31 @@ LEARNER_STYLE: dict[str, dict[str, str]] = {
         "marker": ">",
         "linestyle": ":",
         "label": "Backward correction",
+    },
+    # convergence trajectories (trials.convergence_trajectory's ``learner``)
+    "forward_sgd": {
+        "color": _P["vermillion"],
+        "marker": "o",
+        "linestyle": "-",
+        "label": "SGD, SLaM/forward loss",
+    },
+    "slam_sgd": {
+        "color": _P["vermillion"],
+        "marker": "o",
+        "linestyle": "-",
+        "label": "SGD, SLaM/forward loss",
+    },
+    "forward_gd": {
+        "color": _P["reddish_purple"],
+        "marker": "<",
+        "linestyle": "--",
+        "label": "GD, SLaM/forward loss",
+    },
+    "slam_gd": {
+        "color": _P["reddish_purple"],
+        "marker": "<",
+        "linestyle": "--",
+        "label": "GD, SLaM/forward loss",
     },
     # distillation methods (distill.SLaMStudent's ``loss`` and reference rows)
     "distill": {"color": _P["blue"], "marker": "s", "linestyle": "-", "label": "Distillation"},
@@ -658,38 +683,733 @@ def loglog(
 
 
 # ============================================================================================
-# figure functions (one per theory experiment)
+# helpers shared by the figure functions
 # ============================================================================================
+def _parse_series(key: str) -> tuple[str, dict[str, str]]:
+    """Split an analysis series key ``learner|k=v|...`` into the learner and its extras."""
+    parts = str(key).split("|")
+    extra = {}
+    for part in parts[1:]:
+        k, _, v = part.partition("=")
+        extra[k] = v
+    return parts[0], extra
+
+
+def _series_rows(
+    rows: Sequence[Mapping[str, Any]], key: str
+) -> list[Mapping[str, Any]]:
+    learner, extra = _parse_series(key)
+    return [
+        r
+        for r in rows
+        if str(r.get("learner")) == learner
+        and all(str(r.get(k)) == v for k, v in extra.items())
+    ]
+
+
+def _series_label(key: str, drop: Iterable[str] = ()) -> str:
+    learner, extra = _parse_series(key)
+    label = learner_label(learner)
+    shown = [f"{k}={v}" for k, v in extra.items() if k not in set(drop)]
+    return label + (f" ({', '.join(shown)})" if shown else "")
+
+
+def _crossing(ns: np.ndarray, med: np.ndarray, eps: float) -> np.ndarray:
+    """First n at which each row of ``med`` is <= eps, log-log interpolated (NaN if none/first).
+
+    Mirrors :mod:`slam_theory.analysis`'s rule so error bars match its point estimates.
+    """
+    med = np.atleast_2d(med)
+    below = med <= eps
+    reached = below.any(axis=1)
+    k = np.argmax(below, axis=1)
+    out = np.full(med.shape[0], np.nan)
+    ok = reached & (k > 0)
+    for i in np.nonzero(ok)[0]:
+        j = k[i]
+        m0, m1 = med[i, j - 1], med[i, j]
+        if m0 > 0 and m1 > 0 and eps > 0 and m0 != m1:
+            t = (math.log(eps) - math.log(m0)) / (math.log(m1) - math.log(m0))
+        elif m0 != m1:
+            t = (eps - m0) / (m1 - m0)
+        else:
+            t = 1.0
+        t = min(max(t, 0.0), 1.0)
+        out[i] = math.exp(math.log(ns[j - 1]) + t * (math.log(ns[j]) - math.log(ns[j - 1])))
+    return out
+
+
+def _threshold_interval(
+    rows: Sequence[Mapping[str, Any]],
+    eps: float,
+    *,
+    n_boot: int = 400,
+    confidence: float = 0.95,
+    seed: int = 0,
+) -> tuple[float, float]:
+    """Percentile bootstrap interval of ``n_needed(eps)``: seeds resampled within each n cell."""
+    by_n: dict[float, list[float]] = {}
+    for r in rows:
+        n, v = _num(r.get("n")), _num(r.get("disagreement"))
+        if math.isfinite(n) and math.isfinite(v):
+            by_n.setdefault(n, []).append(v)
+    if len(by_n) < 2:
+        return math.nan, math.nan
+    ns = np.array(sorted(by_n))
+    rng = np.random.default_rng([seed, round(1e6 * eps)])
+    meds = np.empty((n_boot, ns.size))
+    for j, n in enumerate(ns):
+        v = np.array(by_n[float(n)])
+        idx = rng.integers(0, v.size, size=(n_boot, v.size))
+        meds[:, j] = np.median(v[idx], axis=1)
+    cross = _crossing(ns, meds, eps)
+    ok = cross[np.isfinite(cross)]
+    if ok.size < n_boot / 2:
+        return math.nan, math.nan
+    a = (1.0 - confidence) / 2.0
+    lo, hi = np.quantile(ok, [a, 1.0 - a])
+    return float(lo), float(hi)
+
+
+def _outside_legend(fig: Figure, ax: Axes, ncols: int = 2, **kw: Any) -> None:
+    handles, labels = ax.get_legend_handles_labels()
+    if handles:
+        fig.legend(handles, labels, loc="outside lower center", ncols=ncols, **kw)
+
+
+def _fmt_exp(fit: Mapping[str, Any] | None) -> str:
+    if not fit or fit.get("exponent") is None:
+        return ""
+    e = fit["exponent"]
+    ci = fit.get("ci") or [None, None]
+    if ci[0] is None or ci[1] is None:
+        return f"slope {e:.2f}"
+    return f"slope {e:.2f} [{ci[0]:.2f}, {ci[1]:.2f}]"
+
+
+def _learner_order(keys: Iterable[str]) -> list[str]:
+    order = {name: i for i, name in enumerate(LEARNER_STYLE)}
+    return sorted(keys, key=lambda k: (order.get(_parse_series(k)[0], 99), k))
+
+
+def _note(ax: Axes, text: str) -> None:
+    ax.text(
+        0.02, 0.02, text, transform=ax.transAxes, fontsize=5.5, color=THEORY_COLOR,
+        ha="left", va="bottom",
+    )
+
+
+# ============================================================================================
+# sample complexity (eps, gamma)
+# ============================================================================================
+def _threshold_figure(
+    results_dir: Path,
+    figures_dir: Path,
+    name: str,
+    *,
+    param: str,
+    xlabel: str,
+    theory: Sequence[tuple[float, str]],
+) -> list[Path]:
+    rows, summary = load_results(results_dir)
+    ths = summary.get("thresholds") or {}
+    fits = summary.get("fits") or {}
+    claims = summary.get("claims") or []
+    if not ths:
+        return []
+    # which eps table to draw for gamma / eta / d sweeps: the one the first claim used
+    ekey = "all"
+    if param != "eps":
+        want = next((c.get("eps") for c in claims if c.get("eps") is not None), None)
+        keys = sorted({k for t in ths.values() for k in t})
+        ekey = keys[0]
+        if want is not None:
+            ekey = min(keys, key=lambda k: abs(float(k) - float(want)))
+    paths: list[Path] = []
+    with paper_style():
+        fig, ax = new_figure(height=3.1)
+        anchor_pts: list[tuple[float, float]] = []
+        never: list[str] = []
+        for key in _learner_order(ths):
+            t = ths[key].get(ekey)
+            if not t:
+                continue
+            x = np.asarray(t["x"], dtype=float)
+            nn = np.array([_num(v) for v in t["n_needed"]])
+            ok = np.isfinite(nn)
+            if not ok.any():
+                never.append(learner_label(_parse_series(key)[0]))
+                continue
+            srows = _series_rows(rows, key)
+            lo = np.full(x.size, np.nan)
+            hi = np.full(x.size, np.nan)
+            for j, v in enumerate(t["values"]):
+                if not ok[j]:
+                    continue
+                if param == "eps":
+                    sub, e = srows, float(v)
+                else:
+                    sub = [r for r in srows if math.isclose(_num(r.get(param)), float(v))]
+                    e = float(ekey)
+                lo[j], hi[j] = _threshold_interval(sub, e)
+            st = learner_style(_parse_series(key)[0])
+            label = _series_label(key)
+            fe = _fmt_exp((fits.get(key) or {}).get(ekey))
+            if fe:
+                label += f": {fe}"
+            yerr = np.vstack([nn - np.where(np.isfinite(lo), lo, nn),
+                              np.where(np.isfinite(hi), hi, nn) - nn])
+            ax.errorbar(
+                x[ok], nn[ok], yerr=np.clip(yerr[:, ok], 0, None), color=st["color"],
+                marker=st["marker"], linestyle=st["linestyle"], label=label,
+                elinewidth=0.6, capthick=0.6,
+            )
+            anchor_pts.append((float(x[ok][0]), float(nn[ok][0])))
+        if anchor_pts:
+            x_all = np.concatenate([np.asarray(t[ekey]["x"], float) for t in ths.values()
+                                    if ekey in t])
+            x0 = min(p[0] for p in anchor_pts)
+            y0 = float(np.exp(np.median([math.log(p[1]) for p in anchor_pts if p[0] == x0])))
+            for (expo, lab), lsty in zip(theory, ("--", ":", "-.")):
+                theory_line(ax, x_all, expo, (x0, y0), label=lab, linestyle=lsty)
+        loglog(ax, xlabel=xlabel, ylabel=r"samples needed $n_\varepsilon$", legend=False)
+        if param != "eps":
+            ax.set_title(rf"target $\varepsilon = {float(ekey):g}$", fontsize=7)
+        if never:
+            _note(ax, "never reached: " + ", ".join(never))
+        _outside_legend(fig, ax, ncols=1)
+        paths += save_figure(fig, figures_dir, name)
+    return paths
+
+
+def _curves_figure(
+    results_dir: Path, figures_dir: Path, name: str, *, eps_lines: Sequence[float] = ()
+) -> list[Path]:
+    """Median disagreement vs n per learner (IQR band), symlog y so that 0 is shown."""
+    rows, _ = load_results(results_dir)
+    if not rows:
+        return []
+    learners = _learner_order({str(r.get("learner")) for r in rows})
+    with paper_style():
+        fig, ax = new_figure(height=3.0)
+        for name_l in learners:
+            x, Y = seed_matrix(rows, "n", "disagreement", where={"learner": name_l})
+            median_band(ax, x, Y, style=name_l)
+        for e in eps_lines:
+            ax.axhline(e, color=THEORY_COLOR, linewidth=0.4, linestyle=":")
+        ax.set_xscale("log")
+        _tidy_log_axis(ax.xaxis)
+        ax.set_yscale("symlog", linthresh=1e-3, linscale=0.4)
+        ax.set_ylim(0, 0.6)
+        ax.set_xlabel("samples $n$")
+        ax.set_ylabel(r"disagreement with $w^*$")
+        _outside_legend(fig, ax, ncols=2)
+        return save_figure(fig, figures_dir, name)
+
+
 def fig_sample_complexity_eps(results_dir: Path, figures_dir: Path) -> list[Path]:
-    """Placeholder (being written)."""
-    return []
+    """Samples needed vs ``1/eps`` per learner, with bootstrap bars and theory slopes.
+
+    Draws ``sample_complexity_eps`` (log-log ``n_eps`` vs ``1/eps``: the summary's threshold
+    point estimates, 95% bootstrap bars over seeds, fitted slopes in the legend, reference
+    lines ``eps^-2`` (the SLaM / DDKWZ23 upper bound) and ``eps^-1`` (the
+    information-theoretic rate)) and ``sample_complexity_eps_curves`` (median disagreement
+    vs ``n`` with IQR bands and the eps targets).
+
+    Parameters
+    ----------
+    results_dir : Path
+        ``results/sample_complexity_eps/``.
+    figures_dir : Path
+        Output directory.
+
+    Returns
+    -------
+    list of Path
+    """
+    results_dir, figures_dir = Path(results_dir), Path(figures_dir)
+    paths = _threshold_figure(
+        results_dir, figures_dir, "sample_complexity_eps", param="eps",
+        xlabel=r"$1/\varepsilon$",
+        theory=[(2.0, r"$\propto \varepsilon^{-2}$ (upper bound)"),
+                (1.0, r"$\propto \varepsilon^{-1}$ (information-theoretic)")],
+    )
+    _, summary = load_results(results_dir)
+    eps = (summary.get("thresholds") or {})
+    eps_vals = []
+    for t in eps.values():
+        if "all" in t:
+            eps_vals = [float(v) for v in t["all"]["values"]]
+            break
+    paths += _curves_figure(results_dir, figures_dir, "sample_complexity_eps_curves",
+                            eps_lines=eps_vals)
+    write_index(figures_dir)
+    return paths
 
 
 def fig_sample_complexity_gamma(results_dir: Path, figures_dir: Path) -> list[Path]:
-    """Placeholder (being written)."""
-    return []
+    """Samples needed vs ``1/gamma`` per learner, with ``gamma^-2`` and ``gamma^-4`` lines.
+
+    Parameters
+    ----------
+    results_dir : Path
+        ``results/sample_complexity_gamma/``.
+    figures_dir : Path
+        Output directory.
+
+    Returns
+    -------
+    list of Path
+    """
+    paths = _threshold_figure(
+        Path(results_dir), Path(figures_dir), "sample_complexity_gamma", param="gamma",
+        xlabel=r"$1/\gamma$",
+        theory=[(2.0, r"$\propto \gamma^{-2}$ (SLaM, DDKWZ23)"),
+                (4.0, r"$\propto \gamma^{-4}$ (older route, DGT19)")],
+    )
+    write_index(figures_dir)
+    return paths
 
 
+# ============================================================================================
+# noise rate
+# ============================================================================================
 def fig_noise_rate(results_dir: Path, figures_dir: Path) -> list[Path]:
-    """Placeholder (being written)."""
-    return []
+    """Disagreement vs ``eta`` at the largest ``n``; ``n_eps`` vs ``1/(1-2eta)``.
+
+    Parameters
+    ----------
+    results_dir : Path
+        ``results/noise_rate/``.
+    figures_dir : Path
+        Output directory.
+
+    Returns
+    -------
+    list of Path
+    """
+    rows, summary = load_results(results_dir)
+    if not rows:
+        return []
+    n_max = max(_num(r.get("n")) for r in rows)
+    learners = _learner_order({str(r.get("learner")) for r in rows})
+    eps = None
+    for c in summary.get("claims") or []:
+        if c.get("eps") is not None:
+            eps = float(c["eps"])
+            break
+    paths: list[Path] = []
+    with paper_style():
+        fig, axes = new_figure(1, 2, width="full", height=2.7)
+        ax = axes[0]
+        for name in learners:
+            x, Y = seed_matrix(
+                rows, "eta", "disagreement",
+                where=lambda r, name=name: r.get("learner") == name and _num(r.get("n")) == n_max,
+            )
+            median_band(ax, x, Y, style=name)
+        if eps is not None:
+            ax.axhline(eps, color=THEORY_COLOR, linewidth=0.6, linestyle=":",
+                       label=rf"target $\varepsilon = {eps:g}$")
+        ax.set_yscale("symlog", linthresh=1e-3, linscale=0.4)
+        ax.set_ylim(0, 0.6)
+        ax.set_xlabel(r"noise rate $\eta$")
+        ax.set_ylabel(r"disagreement with $w^*$")
+        ax.set_title(rf"$n = {int(n_max)}$", fontsize=7)
+        # right: thresholds vs 1/(1-2 eta)
+        ax2 = axes[1]
+        ths = summary.get("thresholds") or {}
+        fits = summary.get("fits") or {}
+        ekey = None
+        if ths:
+            keys = sorted({k for t in ths.values() for k in t})
+            ekey = keys[0]
+            if eps is not None:
+                ekey = min(keys, key=lambda k: abs(float(k) - eps))
+        pts: list[tuple[float, float]] = []
+        for key in _learner_order(ths):
+            t = ths[key].get(ekey) if ekey else None
+            if not t:
+                continue
+            x = np.asarray(t["x"], dtype=float)
+            nn = np.array([_num(v) for v in t["n_needed"]])
+            ok = np.isfinite(nn)
+            if ok.sum() == 0:
+                continue
+            st = learner_style(_parse_series(key)[0])
+            fe = _fmt_exp((fits.get(key) or {}).get(ekey))
+            ax2.plot(x[ok], nn[ok], color=st["color"], marker=st["marker"],
+                     linestyle=st["linestyle"], label=fe or None)
+            pts.append((float(x[ok][0]), float(nn[ok][0])))
+        if pts:
+            xs = np.concatenate([np.asarray(t[ekey]["x"], float) for t in ths.values()
+                                 if ekey in t])
+            x0 = min(p[0] for p in pts)
+            y0 = float(np.exp(np.median([math.log(p[1]) for p in pts if p[0] == x0])))
+            theory_line(ax2, xs, 1.0, (x0, y0), var=r"(1-2\eta)^{-1}",
+                        label=r"$\propto (1-2\eta)^{-1}$")
+            theory_line(ax2, xs, 2.0, (x0, y0), linestyle=":",
+                        label=r"$\propto (1-2\eta)^{-2}$")
+            loglog(ax2, xlabel=r"$1/(1-2\eta)$", ylabel=r"samples needed $n_\varepsilon$",
+                   legend="upper left")
+            ax2.set_title(rf"target $\varepsilon = {float(ekey):g}$", fontsize=7)
+        else:
+            ax2.set_axis_off()
+        handles, labels = ax.get_legend_handles_labels()
+        fig.legend(handles, labels, loc="outside lower center", ncols=4)
+        paths += save_figure(fig, figures_dir, "noise_rate")
+    write_index(figures_dir)
+    return paths
+
+
+# ============================================================================================
+# convergence
+# ============================================================================================
+#: Panels of the convergence figure: (y label, [(metric, label suffix)], reference exponent).
+_CONV_PANELS: tuple[tuple[str, tuple[tuple[str, str], ...], float], ...] = (
+    (r"objective gap / $E_1(T)$", (("objective_gap", "gap"), ("e1", "$E_1$")), -0.5),
+    (r"$\min_{t \leq T} \|\nabla F(w_t)\|^2$", (("stationarity", ""),), -0.5),
+    (r"disagreement with $w^*$", (("disagreement", ""),), -0.5),
+)
+
+
+def _conv_rows(rows: Sequence[Mapping[str, Any]], learner: str, metric: str):
+    return seed_matrix(
+        rows, "iteration", metric,
+        where=lambda r: r.get("learner") == learner and _num(r.get("iteration")) >= 1
+        and metric in r and r.get(metric) is not None,
+    )
 
 
 def fig_convergence_forward(results_dir: Path, figures_dir: Path) -> list[Path]:
-    """Placeholder (being written)."""
-    return []
+    """Objective gap / E1, stationarity and disagreement vs iteration (log-log), per learner.
+
+    Median over seeds with an IQR band (non-positive values, e.g. a gap below the reference
+    by sampling error, cannot be shown on a log axis and are left out); the summary's fitted
+    tail slopes are in the legends.  Reference lines: the ``T^{-1/2}`` rate each claim is
+    compared with (O(1/sqrt T) SGD stationarity; DDKWZ23's ``E1``), DDKWZ23's bound
+    ``2(1 - eta)/sqrt(T + 1)`` on ``E1`` and their error bound ``4(1 - eta)/(gamma
+    sqrt(T + 1))``, both read from the trajectory rows (``e1_bound``, ``error_bound``).
+
+    Parameters
+    ----------
+    results_dir : Path
+        ``results/convergence_forward/``.
+    figures_dir : Path
+        Output directory.
+
+    Returns
+    -------
+    list of Path
+    """
+    rows, summary = load_results(results_dir)
+    if not rows:
+        return []
+    fits = summary.get("fits") or {}
+    learners = _learner_order({str(r.get("learner")) for r in rows})
+    its = np.array([_num(r.get("iteration")) for r in rows if _num(r.get("iteration")) >= 1])
+    bound_col = {"e1": "e1_bound", "disagreement": "error_bound"}
+    bound_label = {
+        "e1_bound": r"DDKWZ23 bound on $E_1$: $2(1-\eta)/\sqrt{T+1}$",
+        "error_bound": r"DDKWZ23 error bound $4(1-\eta)/(\gamma\sqrt{T+1})$",
+    }
+    with paper_style():
+        fig, axes = new_figure(1, len(_CONV_PANELS), width="full", height=2.9)
+        handles: dict[str, Any] = {}
+        for k, (ax, (ylabel, metrics, ref)) in enumerate(
+            zip(np.atleast_1d(axes), _CONV_PANELS)
+        ):
+            anchors = []
+            slopes = []
+            lows = []
+            for name in learners:
+                for metric, suffix in metrics:
+                    x, Y = _conv_rows(rows, name, metric)
+                    if x.size == 0 or not np.isfinite(Y).any():
+                        continue
+                    Y = np.where(Y > 0, Y, np.nan)
+                    st = learner_style(name)
+                    line = median_band(ax, x, Y, style=name, marker="", min_count=1)
+                    handles.setdefault(st["label"], line)
+                    fe = _fmt_exp((fits.get(name) or {}).get(metric))
+                    if fe:
+                        slopes.append((st["color"], (f"{suffix}: " if suffix else "") + fe))
+                    with np.errstate(all="ignore"), contextlib.suppress(RuntimeWarning):
+                        import warnings
+
+                        with warnings.catch_warnings():
+                            warnings.simplefilter("ignore", RuntimeWarning)
+                            med = np.nanmedian(Y, axis=1)
+                    okm = np.isfinite(med)
+                    if okm.any():
+                        anchors.append((float(x[okm][-1]), float(med[okm][-1])))
+                        lows.append(float(np.nanmin(med[okm])))
+                    col = bound_col.get(metric)
+                    if col:
+                        bx, bY = _conv_rows(rows, name, col)
+                        if bx.size and np.isfinite(bY).any():
+                            (bl,) = ax.plot(bx, np.nanmedian(bY, axis=1), color=THEORY_COLOR,
+                                            linestyle="-." if col == "e1_bound" else ":",
+                                            linewidth=0.9)
+                            handles.setdefault(bound_label[col], bl)
+            if anchors:
+                xa, ya = max(anchors, key=lambda p: p[1])
+                tl = theory_line(ax, its, ref, (xa, ya * 1.5), label=None)
+                handles.setdefault(r"reference slope $\propto T^{-1/2}$", tl)
+            loglog(ax, xlabel="iteration $T$", ylabel=ylabel, legend=False)
+            if lows:
+                ax.set_ylim(bottom=min(lows) / 3.0)
+            if any(m == "disagreement" for m, _ in metrics):
+                ax.set_ylim(top=1.0)
+            for i_s, (color, text) in enumerate(slopes):
+                ax.text(0.98, 0.97 - 0.075 * i_s, text, transform=ax.transAxes, ha="right",
+                        va="top", fontsize=5.5, color=color)
+            ax.set_title(f"({'abc'[k]})", fontsize=7, loc="left")
+        fig.legend(list(handles.values()), list(handles), loc="outside lower center", ncols=3)
+        paths = save_figure(fig, figures_dir, "convergence_forward")
+    write_index(figures_dir)
+    return paths
 
 
+# ============================================================================================
+# Massart robustness
+# ============================================================================================
 def fig_massart_robustness(results_dir: Path, figures_dir: Path) -> list[Path]:
-    """Placeholder (being written)."""
-    return []
+    """Disagreement vs ``eta_max`` under Massart noise, per learner (one panel per noise shape).
+
+    Parameters
+    ----------
+    results_dir : Path
+        ``results/massart_robustness/``.
+    figures_dir : Path
+        Output directory.
+
+    Returns
+    -------
+    list of Path
+    """
+    rows, _ = load_results(results_dir)
+    if not rows:
+        return []
+    n_max = max(_num(r.get("n")) for r in rows)
+    rows = [r for r in rows if _num(r.get("n")) == n_max]
+    shapes = sorted({str(r.get("massart_fn", "halfspace")) for r in rows})
+    learners = _learner_order({str(r.get("learner")) for r in rows})
+    titles = {
+        "halfspace": r"$\eta(x) = \eta_{\max} 1[u \cdot x > 0]$",
+        "boundary": r"$\eta(x) = \eta_{\max} 1[|w^* \cdot x| < 2\gamma]$",
+        "decay": r"$\eta(x) = \eta_{\max} e^{-(|w^*\cdot x| - \gamma)/\gamma}$",
+    }
+    with paper_style():
+        fig, axes = new_figure(1, len(shapes), width="full" if len(shapes) > 1 else "column",
+                               height=2.6, sharey=True)
+        axes = np.atleast_1d(axes)
+        for ax, shape in zip(axes, shapes):
+            for name in learners:
+                x, Y = seed_matrix(
+                    rows, "eta", "disagreement",
+                    where=lambda r, name=name, shape=shape: r.get("learner") == name
+                    and str(r.get("massart_fn", "halfspace")) == shape,
+                )
+                median_band(ax, x, Y, style=name)
+            ax.set_yscale("symlog", linthresh=1e-3, linscale=0.4)
+            ax.set_ylim(0, 0.6)
+            ax.set_xlabel(r"Massart bound $\eta_{\max}$")
+            ax.set_title(titles.get(shape, shape), fontsize=6.5)
+        axes[0].set_ylabel(rf"disagreement with $w^*$ ($n = {int(n_max)}$)")
+        handles, labels = axes[0].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="outside lower center", ncols=4)
+        paths = save_figure(fig, figures_dir, "massart_robustness")
+    write_index(figures_dir)
+    return paths
+
+
+# ============================================================================================
+# dimension-free learning
+# ============================================================================================
+def _proj_label(rows: Sequence[Mapping[str, Any]], key: str) -> str:
+    learner, extra = _parse_series(key)
+    base = learner_label(learner)
+    pd = extra.get("project_dim")
+    if pd is None:
+        return _series_label(key)
+    if _num(pd) == 0:
+        return f"{base}, no projection"
+    dims = sorted({int(_num(r.get("dim"))) for r in _series_rows(rows, key)
+                   if math.isfinite(_num(r.get("dim")))})
+    m = f"m = {dims[0]}" if len(dims) == 1 else "m = " + "/".join(str(v) for v in dims)
+    return f"{base}, JL to {m}"
 
 
 def fig_dimension_free(results_dir: Path, figures_dir: Path) -> list[Path]:
-    """Placeholder (being written)."""
-    return []
+    """Samples needed (or error at the largest n) vs ``d``, with and without JL projection.
+
+    Parameters
+    ----------
+    results_dir : Path
+        ``results/dimension_free/``.
+    figures_dir : Path
+        Output directory.
+
+    Returns
+    -------
+    list of Path
+    """
+    rows, summary = load_results(results_dir)
+    if not rows:
+        return []
+    fits = summary.get("fits") or {}
+    mode = summary.get("mode", "disagreement")
+    with paper_style():
+        fig, ax = new_figure(height=3.0)
+        if mode == "n_needed" and summary.get("thresholds"):
+            ths = summary["thresholds"]
+            keys = sorted({k for t in ths.values() for k in t})
+            want = next((c.get("eps") for c in summary.get("claims") or []
+                         if c.get("eps") is not None), None)
+            ekey = keys[0] if want is None else min(keys, key=lambda k: abs(float(k) - want))
+            pts = []
+            for key in _learner_order(ths):
+                t = ths[key].get(ekey)
+                if not t:
+                    continue
+                x = np.asarray(t["x"], dtype=float)
+                nn = np.array([_num(v) for v in t["n_needed"]])
+                ok = np.isfinite(nn)
+                if not ok.any():
+                    continue
+                learner, extra = _parse_series(key)
+                st = learner_style(learner)
+                proj = _num(extra.get("project_dim", 0)) != 0
+                srows = _series_rows(rows, key)
+                lo = np.full(x.size, np.nan)
+                hi = np.full(x.size, np.nan)
+                for j, v in enumerate(t["values"]):
+                    if ok[j]:
+                        sub = [r for r in srows if math.isclose(_num(r.get("d")), float(v))]
+                        lo[j], hi[j] = _threshold_interval(sub, float(ekey))
+                yerr = np.vstack([nn - np.where(np.isfinite(lo), lo, nn),
+                                  np.where(np.isfinite(hi), hi, nn) - nn])
+                fe = _fmt_exp((fits.get(key) or {}).get(ekey))
+                ax.errorbar(
+                    x[ok], nn[ok], yerr=np.clip(yerr[:, ok], 0, None), color=st["color"],
+                    marker=st["marker"], linestyle="-" if proj else "--",
+                    mfc=st["color"] if proj else "white",
+                    label=_proj_label(rows, key) + (f": {fe}" if fe else ""),
+                    elinewidth=0.6,
+                )
+                pts.append((float(x[ok][0]), float(nn[ok][0])))
+            if pts:
+                xs = np.array(sorted({_num(r.get("d")) for r in rows}))
+                x0, y0 = min(pts)
+                theory_line(ax, xs, 1.0, (x0, y0), var="d", linestyle=":",
+                            label=r"$\propto d$ (VC)")
+                theory_line(ax, xs, 0.0, (x0, y0), label=r"$\propto d^{0}$ (dimension-free)")
+            ylabel = r"samples needed $n_\varepsilon$"
+            ax.set_title(rf"target $\varepsilon = {float(ekey):g}$", fontsize=7)
+            loglog(ax, xlabel="dimension $d$", ylabel=ylabel, legend=False)
+        else:
+            n_max = max(_num(r.get("n")) for r in rows)
+            keys = sorted({
+                str(r.get("learner")) + f"|project_dim={r.get('project_dim', 0)}" for r in rows
+            })
+            for key in _learner_order(keys):
+                learner, extra = _parse_series(key)
+                st = learner_style(learner)
+                proj = _num(extra.get("project_dim")) != 0
+                x, Y = seed_matrix(
+                    rows, "d", "disagreement",
+                    where=lambda r, learner=learner, extra=extra: r.get("learner") == learner
+                    and str(r.get("project_dim", 0)) == extra["project_dim"]
+                    and _num(r.get("n")) == n_max,
+                )
+                median_band(ax, x, Y, style=learner, linestyle="-" if proj else "--",
+                            label=_proj_label(rows, key), mfc=st["color"] if proj else "white")
+            ax.set_xscale("log")
+            _tidy_log_axis(ax.xaxis)
+            ax.set_yscale("symlog", linthresh=1e-3, linscale=0.4)
+            ax.set_ylim(0, 0.6)
+            ax.set_xlabel("dimension $d$")
+            ax.set_ylabel(rf"disagreement ($n = {int(n_max)}$)")
+        _outside_legend(fig, ax, ncols=1)
+        paths = save_figure(fig, figures_dir, "dimension_free")
+    write_index(figures_dir)
+    return paths
 
 
-def write_index(figures_dir: Path, captions: dict[str, str] | None = None) -> Path:
-    """Placeholder (being written)."""
-    return Path(figures_dir) / "README.md"
+# ============================================================================================
+# index
+# ============================================================================================
+#: One-line captions of the figures this module draws (figures/README.md).
+FIGURE_CAPTIONS: dict[str, str] = {
+    "sample_complexity_eps": "Samples needed to reach disagreement eps vs 1/eps (log-log) per "
+    "learner, under RCN at fixed gamma and eta: threshold of the median over seeds, 95% "
+    "bootstrap bars, fitted slopes, reference slopes eps^-2 (upper bound) and eps^-1 "
+    "(information-theoretic).",
+    "sample_complexity_eps_curves": "Median disagreement with w* vs sample size n (IQR band "
+    "over seeds) per learner; dotted lines are the eps targets of the threshold figure.",
+    "sample_complexity_gamma": "Samples needed to reach the target eps vs 1/gamma (log-log) per "
+    "learner, with reference slopes gamma^-2 (SLaM / DDKWZ23) and gamma^-4 (older route).",
+    "noise_rate": "Left: disagreement at the largest n vs the RCN rate eta (median, IQR band); "
+    "right: samples needed vs 1/(1-2 eta) with reference slopes 1 and 2.",
+    "convergence_forward": "Objective gap, gradient norm and disagreement vs iteration "
+    "(log-log, median and IQR over seeds) with fitted tail slopes and the reference rates "
+    "(O(1/sqrt T) stationarity, DDKWZ23's E1 ~ 1/(gamma sqrt T)).",
+    "massart_robustness": "Disagreement vs the Massart bound eta_max per learner, one panel per "
+    "flip-probability function (measured, no claim).",
+    "dimension_free": "Samples needed vs dimension d with and without a JL projection to "
+    "m = O(log(1/beta)/gamma^2) dimensions, with reference slopes d^1 and d^0.",
+}
+
+
+def write_index(
+    figures_dir: str | os.PathLike[str], captions: Mapping[str, str] | None = None
+) -> Path:
+    """Write ``figures_dir/README.md`` listing every figure (PNG/PDF pair) with a caption.
+
+    Captions come from :data:`FIGURE_CAPTIONS`, from ``FIGURE_CAPTIONS`` of
+    :mod:`slam_theory.distill_experiments` when that module defines one, then ``captions``.
+
+    Parameters
+    ----------
+    figures_dir : path-like
+        The figures directory.
+    captions : mapping, optional
+        Extra ``{stem: caption}`` entries (override the others).
+
+    Returns
+    -------
+    Path
+        The README written.
+    """
+    figures_dir = Path(figures_dir)
+    figures_dir.mkdir(parents=True, exist_ok=True)
+    caps: dict[str, str] = dict(FIGURE_CAPTIONS)
+    try:
+        import importlib
+
+        mod = importlib.import_module("slam_theory.distill_experiments")
+        caps.update(getattr(mod, "FIGURE_CAPTIONS", {}) or {})
+    except Exception:
+        pass
+    caps.update(captions or {})
+    stems = sorted({p.stem for p in figures_dir.glob("*.png")} |
+                   {p.stem for p in figures_dir.glob("*.pdf")})
+    lines = [
+        "# Figures",
+        "",
+        "Generated by `slam-theory figures` from `results/*/trials.csv` and `summary.json`",
+        "(regenerate with `slam-theory reproduce --quick`). PDF for papers, PNG for this page.",
+        "",
+    ]
+    for stem in stems:
+        files = [f"[{ext}]({stem}.{ext})" for ext in ("pdf", "png")
+                 if (figures_dir / f"{stem}.{ext}").exists()]
+        cap = caps.get(stem, "")
+        lines.append(f"- **{stem}** ({', '.join(files)}){': ' + cap if cap else ''}")
+    lines.append("")
+    out = figures_dir / "README.md"
+    text = "\n".join(lines)
+    if not out.exists() or out.read_text() != text:
+        out.write_text(text)
+    return out

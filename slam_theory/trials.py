@@ -36,6 +36,7 @@ __all__ = [
     "LEARNERS",
     "MARGINALS",
     "convergence_trajectory",
+    "data_dim",
     "halfspace_error",
     "make_generator",
     "make_learner",
@@ -93,6 +94,20 @@ def _get(params: Mapping[str, Any], key: str, default: Any) -> Any:
 # --------------------------------------------------------------------------------------------
 # building blocks
 # --------------------------------------------------------------------------------------------
+def data_dim(params: Mapping[str, Any]) -> int:
+    """Dimension of a trial's data.
+
+    ``d`` as given, or, when ``d_gamma_factor = c > 0``, ``d = max(d, round(c / gamma^2))``:
+    the regime where the margin binds (a typical ``|w* . x|`` on the sphere is ``1/sqrt(d)``,
+    so ``d ~ 1/gamma^2`` puts most of the mass near the margin).
+    """
+    d = int(_get(params, "d", 2))
+    c = float(_get(params, "d_gamma_factor", 0.0))
+    if c > 0:
+        d = max(d, round(c / float(params["gamma"]) ** 2))
+    return d
+
+
 def make_generator(params: Mapping[str, Any], seed: np.random.SeedSequence) -> Any:
     """The data generator of a trial (``marginal`` in :data:`MARGINALS`, default "sphere").
 
@@ -109,7 +124,7 @@ def make_generator(params: Mapping[str, Any], seed: np.random.SeedSequence) -> A
     """
     from slam_theory import data
 
-    d = int(params["d"])
+    d = data_dim(params)
     marginal = str(_get(params, "marginal", "sphere"))
     gamma = float(_get(params, "gamma", 0.0))
     if marginal in ("sphere", "ball"):
@@ -237,7 +252,7 @@ def projection_dim(params: Mapping[str, Any]) -> int:
     m = int(_get(params, "project_dim", 0))
     if m == 0:
         return 0
-    d = int(params["d"])
+    d = data_dim(params)
     if m < 0:
         from slam_theory import bounds
 
@@ -276,10 +291,12 @@ def halfspace_error(params: Mapping[str, Any], seed: np.random.SeedSequence) -> 
     Parameters
     ----------
     params : mapping
-        Data: ``d``, ``gamma``, ``n``, ``marginal`` ("sphere" default, "ball", "gaussian",
-        "hypercube"); noise: ``eta``, ``noise`` ("rcn" default or "massart", with
-        ``massart_fn`` "halfspace" (default), "boundary" or "decay"); learner: see
-        :func:`make_learner`; projection: ``project_dim`` (0 none, m > 0, or -1 for
+        Data: ``d`` (or ``d_gamma_factor``, see :func:`data_dim`), ``gamma``, ``n``,
+        ``marginal`` ("sphere" default, "ball", "gaussian", "hypercube").
+        Noise: ``eta``, ``noise`` ("rcn" default or "massart"), ``massart_fn``
+        ("halfspace" default, "boundary" or "decay").
+        Learner: see :func:`make_learner`.
+        Projection: ``project_dim`` (0 none, m > 0, or -1 for
         :func:`slam_theory.bounds.jl_dimension`), ``project_beta``.
     seed : SeedSequence
         The trial's seed (not mutated).
@@ -322,19 +339,69 @@ def convergence_trajectory(
 ) -> list[dict[str, Any]]:
     """Trajectory of an optimiser on a noisy margin-halfspace objective, one row per record.
 
+    Draws a training sample of size ``n`` and a fresh evaluation sample of size ``n_eval``
+    (the population proxy) from the same generator, corrupts both with the trial's noise, and
+    runs :func:`slam_theory.convergence.trajectory` with exact disagreement
+    (``gen.disagreement``).
+
     Parameters
     ----------
     params : mapping
-        ``learner`` (the objective/optimiser name understood by
-        :func:`slam_theory.convergence.trajectory`), data and noise parameters as in
-        :func:`halfspace_error`, and ``iterations`` (the horizon ``T``).
+        ``learner`` (a name of :data:`slam_theory.convergence.TRAJECTORIES`: "forward_sgd",
+        "slam_sgd", "forward_gd", "slam_gd", "leaky_relu"); data and noise parameters as in
+        :func:`halfspace_error`; ``iterations`` (the horizon ``T``); optional ``n_eval``
+        (default 20000), ``step`` (default 1.0), ``record`` (number of log-spaced record
+        points, default 30), ``reference_value`` (default "auto"), ``schedule``
+        (LeakyReLU: "anytime" default or "fixed"), ``radius`` (forward SGD projection radius,
+        0 = none), ``fb_n`` and ``fb_iterations`` (full-batch routines "forward_gd",
+        "slam_gd", "leaky_relu" only: use the first ``fb_n`` training samples and
+        ``fb_iterations`` steps, default ``n`` and ``iterations``; a full-batch step costs
+        ``n`` sample gradients, so these keep such trials as cheap as the SGD ones).
     seed : SeedSequence
         The trial's seed (not mutated).
 
     Returns
     -------
     list of dict
-        One row per recorded iteration with ``iteration``, ``objective_gap``, ``grad_norm``
-        and ``disagreement`` (plus whatever else the routine records).
+        One row per recorded iteration: ``iteration`` and the routine's metrics
+        (``objective_gap``, ``grad_norm``, ``stationarity``, ``disagreement``, ... for the
+        forward routines; ``e1``, ``e1_bound``, ``error_bound``, ``grad_norm``,
+        ``disagreement``, ``best_disagreement``, ... for LeakyReLU), plus ``reference_key``.
     """
-    raise NotImplementedError("waiting for slam_theory.convergence")
+    from slam_theory import convergence
+
+    gen = make_generator(params, _child(seed, _DATA))
+    n = int(params["n"])
+    n_eval = int(_get(params, "n_eval", 20000))
+    X, y = gen.sample(n)
+    Xe, ye = gen.sample(n_eval)
+    noise_seeds = (_child(_child(seed, _NOISE), 0), _child(_child(seed, _NOISE), 1))
+    y_noisy = _corrupt(params, gen, X, y, noise_seeds[0])
+    ye_noisy = _corrupt(params, gen, Xe, ye, noise_seeds[1])
+    eta = float(_get(params, "learner_eta", _get(params, "eta", 0.0)))
+    radius = float(_get(params, "radius", 0.0))
+    learner = str(params["learner"])
+    n_iter = int(params["iterations"])
+    if learner in ("forward_gd", "slam_gd", "leaky_relu"):
+        n_fb = int(_get(params, "fb_n", n))
+        X, y_noisy = X[:n_fb], y_noisy[:n_fb]
+        n_iter = int(_get(params, "fb_iterations", n_iter))
+    kwargs: dict[str, Any] = {
+        "eta": eta,
+        "n_iter": n_iter,
+        "step": float(_get(params, "step", 1.0)),
+        "record": int(_get(params, "record", 30)),
+        "X_eval": Xe,
+        "y_eval": ye_noisy,
+        "w_star": np.asarray(gen.w_star, dtype=float),
+        "disagreement_fn": gen.disagreement,
+        "reference_value": str(_get(params, "reference_value", "auto")),
+        "schedule": str(_get(params, "schedule", "anytime")),
+        "radius": radius if radius > 0 else math.inf,
+        "random_state": _child(seed, _LEARNER),
+    }
+    gamma = float(_get(params, "gamma", 0.0))
+    if gamma > 0:
+        kwargs["gamma"] = gamma
+    traj = convergence.trajectory(learner, X, y_noisy, **kwargs)
+    return convergence.to_rows(traj)

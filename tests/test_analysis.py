@@ -197,6 +197,16 @@ def test_noise_rate_reaches():
     v = {c["id"]: c["verdict"] for c in out["claims"]}
     assert v == {"r1": "consistent", "r2": "consistent", "r3": "inconsistent"}
     assert out["final"]["aware"]["0.45"]["n"] == 10000
+    m = out["claims"][0]["measured"]["aware"]["0.45"]
+    assert m["n"] == 10000 and m["n_needed"] is not None and m["median"] <= 0.05
+    # several learners in one claim: all must hold
+    cfg["claims"] = [
+        {"id": "both", "learners": ["aware", "agnostic"], "kind": "reaches", "eta_max": 0.45},
+        {"id": "low", "learners": ["aware", "agnostic"], "kind": "reaches", "eta_max": 0.0},
+    ]
+    out = A.noise_rate(rows, cfg)
+    assert [c["verdict"] for c in out["claims"]] == ["inconsistent", "consistent"]
+    assert set(out["claims"][0]["measured"]) == {"aware", "agnostic"}
     json.dumps(out, allow_nan=False)
 
 

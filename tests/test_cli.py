@@ -125,7 +125,15 @@ def test_run_figures_report_reproduce(tmp_path: Path, monkeypatch: pytest.Monkey
                      "--figures", str(figs), "--experiments", str(exps), "--fresh",
                      "--no-progress"]) == 0
     out = capsys.readouterr().out
-    assert "report:" in out and "1 experiments in" in out
+    assert "report:" in out and "1/1 experiments in" in out
+    # a failing experiment does not stop the others; reproduce then exits 1
+    broken = GOOD.format(name="broken").replace("report:render_report", "sweep_trials:failing")
+    _write(exps, "broken", broken.replace("n = [1]", "n = [3]"))
+    assert cli.main(["reproduce", "--jobs", "1", "--results", str(results), "--figures",
+                     str(figs), "--experiments", str(exps), "--no-progress"]) == 1
+    captured = capsys.readouterr()
+    assert "FAILED: broken" in captured.out and "boom" in captured.err
+    assert (results / "tiny" / "summary.json").exists()
 
 
 def test_bench_json(monkeypatch: pytest.MonkeyPatch,

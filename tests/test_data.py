@@ -116,7 +116,7 @@ def test_large_d_margin_is_not_rejection_based():
     """d = 2000, gamma = 0.3 has tiny mass (~1e-40): still exact and fast."""
     gen = MarginHalfspace(2000, 0.3, random_state=0)
     assert gen.mass < 1e-30
-    X, y = gen.sample(2000)
+    X, _ = gen.sample(2000)
     assert np.all(np.abs(X[:, 0]) >= 0.3)
     assert stats.kstest(np.abs(X[:, 0]), gen.cdf_abs_t).pvalue > KS_P
 
@@ -293,7 +293,7 @@ def test_stream_of_other_generators():
 
 
 def test_gaussian_stream_equals_sample():
-    X, y = GaussianHalfspace(4, 0.2, random_state=3).sample(3000)
+    X, _ = GaussianHalfspace(4, 0.2, random_state=3).sample(3000)
     parts = list(GaussianHalfspace(4, 0.2, random_state=3).stream(3000, batch=700))
     assert np.array_equal(np.concatenate([p[0] for p in parts]), X)
 
@@ -346,19 +346,29 @@ def test_simulate_teacher_profile_is_calibrated():
     rng = np.random.default_rng(1)
     n, K = 60_000, 4
     y = rng.integers(0, K, n)
-    alpha = rng.uniform(0.5, 1.0, n)  # floor = 0.464 for K=4, T=0.5
+    alpha = rng.uniform(0.5, 1.0, n)
     P, correct = simulate_teacher(y, K, alpha, k=2, temperature=0.5, random_state=2,
                                   return_correct=True)
-    np.testing.assert_allclose(P.max(axis=1), alpha)  # alpha >= floor here
+    np.testing.assert_allclose(P.max(axis=1), alpha)  # calibrated: alpha > 1/K
     bins = np.digitize(alpha, [0.625, 0.75, 0.875])
     for b_ in range(4):
         m = bins == b_
         assert abs(correct[m].mean() - alpha[m].mean()) < 5 * math.sqrt(0.25 / m.sum())
-    # top-1 is strictly the largest even for alpha below the floor
+    # margin is strictly increasing in alpha over the whole range, also below the
+    # geometric-tail switch point
+    a = np.linspace(0.26, 1.0, 300)
+    Pa = simulate_teacher(np.zeros(300, dtype=int), K, a, random_state=0)
+    srt = np.sort(Pa, axis=1)
+    margin = srt[:, -1] - srt[:, -2]
+    assert np.all(np.diff(margin) > 0) and np.all(margin > 0)
+    np.testing.assert_allclose(srt[:, -1], a)
+    # top-1 is strictly the largest even for alpha below 1/K
     P0 = simulate_teacher(y[:100], K, 0.0, random_state=0)
     srt = np.sort(P0, axis=1)
     assert np.all(srt[:, -1] > srt[:, -2])
     assert np.all(P0.argmax(axis=1) != y[:100])
+    P2 = simulate_teacher(np.array([0, 1]), 2, [0.51, 0.9], random_state=0)
+    np.testing.assert_allclose(P2.max(axis=1), [0.51, 0.9])
 
 
 def test_simulate_teacher_bad_inputs():

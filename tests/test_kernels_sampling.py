@@ -228,3 +228,25 @@ def test_results_do_not_depend_on_thread_count():
     for X, y in outs[1:]:
         assert np.array_equal(X, outs[0][0])
         assert np.array_equal(y, outs[0][1])
+
+
+@pytest.mark.parametrize(
+    "d,gamma,marginal",
+    [(2, 0.3, "sphere"), (3, 0.05, "sphere"), (2, 0.5, "ball"), (10, 0.2, "ball"),
+     (100, 0.05, "sphere"), (100, 0.3, "sphere"), (2000, 0.3, "sphere"), (20000, 0.01, "sphere"),
+     (50, 0.999, "ball")],
+)
+def test_polar_quantile_kernel_matches_betaincinv(d, gamma, marginal):
+    """The table + Halley inverse CDF agrees with scipy.special.betaincinv to ~1e-15."""
+    from slam_theory.data import MarginHalfspace
+
+    gen = MarginHalfspace(d, gamma, marginal=marginal, random_state=0)
+    v = np.random.default_rng(1).random(20_000)
+    v[:4] = [0.0, 0.5, 1 - 2.0**-53, 2.0**-53]
+    sign = np.where(np.arange(v.size) % 2 == 0, 1.0, -1.0)
+    t1, r1 = gen._t_and_r(v, sign)
+    t2, r2 = gen._t_and_r_scipy(v, sign)
+    assert np.all(np.abs(t1) >= gamma) and np.array_equal(np.sign(t1), sign)
+    np.testing.assert_allclose(t1, t2, rtol=0, atol=1e-13)
+    np.testing.assert_allclose(r1, r2, rtol=0, atol=1e-13)
+    np.testing.assert_allclose(t1**2 + r1**2, 1.0, atol=1e-15)

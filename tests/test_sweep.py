@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from slam_theory import sweep
 from slam_theory.sweep import ConfigError
@@ -323,6 +325,26 @@ def test_trial_errors_are_reported_and_done_trials_kept(tmp_path: Path) -> None:
         run({**cfg, "name": "g", "trial": bad}, tmp_path)
 
 
+def test_analysis_sees_rows_in_config_order(tmp_path: Path) -> None:
+    seen: list[list[tuple[Any, ...]]] = []
+
+    def record(rows: list[dict[str, Any]], config: dict[str, Any]) -> dict[str, Any]:
+        seen.append([(r["seed"], r["learner"], r["n"], r["row"]) for r in rows])
+        return {"claims": []}
+
+    path = write_config(tmp_path, trial="trajectory")
+    cfg = sweep.load_config(path, allow_external=True)
+    cfg["analysis"] = record
+    res = run(cfg, tmp_path / "a")
+    lines = res.trials_csv.read_text().splitlines(keepends=True)
+    blocks = [lines[i : i + 3] for i in range(1, len(lines), 3)]  # one trial = 3 lines
+    res.trials_csv.write_text(lines[0] + "".join("".join(b) for b in blocks[::-1]))
+    run(cfg, tmp_path / "a")
+    expected = [(t.seed_index, t.params["learner"], t.params["n"], i)
+                for t in sweep.expand_trials(cfg) for i in range(3)]
+    assert seen[0] == seen[1] == expected
+
+
 def test_determinism_across_jobs(tmp_path: Path) -> None:
     path = write_config(tmp_path, trial="trajectory")
     one = run(path, tmp_path / "one", n_jobs=1)
@@ -421,3 +443,34 @@ def test_sigkill_then_resume_loses_and_duplicates_nothing(tmp_path: Path, jobs: 
     final = sweep.read_trials(res.trials_csv)
     assert canon(final) == canon(sweep.read_trials(ref.trials_csv))
     assert csv_lines(res.trials_csv) == csv_lines(ref.trials_csv)
+
+
+@given(st.one_of(st.floats(allow_nan=False), st.integers(), st.booleans(),
+                 st.text(alphabet="abcxyz_-", min_size=1)))
+def test_cells_round_trip_exactly(value: Any) -> None:
+    assert sweep._parse_cell(sweep._cell(value)) == value
+    assert type(sweep._parse_cell(sweep._cell(value))) is type(value)
+
+
+def test_nan_cells_and_numpy_scalars() -> None:
+    assert np.isnan(sweep._parse_cell(sweep._cell(float("nan"))))
+    assert sweep._cell(np.float64(0.1)) == "0.1" and sweep._cell(np.int64(3)) == "3"
+    assert sweep._cell(np.bool_(True)) == "True"
+
+
+def test_int_versus_float_change_is_a_different_config(tmp_path: Path) -> None:
+    path = write_config(tmp_path)
+    run(path, tmp_path / "res")
+    path.write_text(path.read_text().replace("d = 4", "d = 4.0"))
+    with pytest.raises(ConfigError, match="fixed"):
+        run(path, tmp_path / "res")
+
+
+def test_concurrent_run_is_refused(tmp_path: Path) -> None:
+    lock = sweep._lock(tmp_path / "res", "exp")
+    try:
+        with pytest.raises(ConfigError, match="another slam-theory run"):
+            run(write_config(tmp_path), tmp_path / "res")
+    finally:
+        lock.close()
+    assert run(write_config(tmp_path), tmp_path / "res").n_run == 18

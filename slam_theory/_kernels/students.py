@@ -96,11 +96,7 @@ def example_loss_grad(
             if a == 0.0:
                 if b > 0.0:
                     logm = math.log(b) + logf[j]
-                    if logm < math.log(FLOOR):
-                        logm = math.log(FLOOR)
-                        r = 0.0
-                    else:
-                        r = 1.0
+                    r = 1.0
                 else:
                     logm = math.log(FLOOR)
                     r = 0.0
@@ -260,10 +256,9 @@ def epoch_logistic(
                 z[k] = theta[nb + k]
             for jj in range(d):
                 x = X[i, jj]
-                if x != 0.0:
-                    base = jj * K
-                    for k in range(K):
-                        z[k] += x * theta[base + k]
+                base = jj * K
+                for k in range(K):
+                    z[k] += x * theta[base + k]
             total += w * example_loss_grad(z, Y[i], alpha[i], C[i], T, kinds[i], f, logf, dz)
             s = w * inv
             for k in range(K):
@@ -271,10 +266,9 @@ def epoch_logistic(
                 grad[nb + k] += dz[k]
             for jj in range(d):
                 x = X[i, jj]
-                if x != 0.0:
-                    base = jj * K
-                    for k in range(K):
-                        grad[base + k] += x * dz[k]
+                base = jj * K
+                for k in range(K):
+                    grad[base + k] += x * dz[k]
         if l2 > 0.0:
             for p in range(grad.shape[0]):
                 grad[p] += l2 * decay[p] * theta[p]

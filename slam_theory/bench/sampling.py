@@ -4,7 +4,7 @@ Peer: ``numpy.random.default_rng().standard_normal((n, d))`` for the same ``n x 
 (the cost of the Gaussian matrix any "normalise a Gaussian" sampler starts
 from).  Ours draws the margin coordinate by an inverse CDF and the orthogonal
 part with a parallel ziggurat kernel.  Both sides allocate their output, both
-are timed as the median of a few repeats after a warm-up (JIT compile excluded),
+are timed alternately, median of 5 repeats, after a warm-up (JIT compile excluded),
 on 1 and on 2 Numba threads (the numpy peer is single-threaded either way).
 """
 
@@ -24,14 +24,18 @@ __all__ = ["run"]
 _TARGETS = {1: 1.0, 2: 1.8}
 
 
-def _median_time(fn: Callable[[], object], repeats: int) -> float:
-    times = []
+def _interleaved_medians(
+    ours: Callable[[], object], peer: Callable[[], object], repeats: int
+) -> tuple[float, float]:
+    """Median wall time of ``ours`` and ``peer``, timed alternately so both see the same load."""
+    t_ours, t_peer = [], []
     for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-        del out
-    return statistics.median(times)
+        for fn, acc in ((ours, t_ours), (peer, t_peer)):
+            t0 = time.perf_counter()
+            out = fn()
+            acc.append(time.perf_counter() - t0)
+            del out
+    return statistics.median(t_ours), statistics.median(t_peer)
 
 
 def run(quick: bool = False) -> list[dict]:
@@ -50,7 +54,7 @@ def run(quick: bool = False) -> list[dict]:
     """
     n = 100_000 if quick else 1_000_000
     d = 100
-    repeats = 5 if quick else 3
+    repeats = 5
     rows: list[dict] = []
     saved = numba.get_num_threads()
     n_cores = numba.config.NUMBA_NUM_THREADS
@@ -63,8 +67,9 @@ def run(quick: bool = False) -> list[dict]:
                 gen = MarginHalfspace(d, gamma, random_state=0)
                 gen.sample(2048)  # warm-up: compile / load the cached kernels
                 rng = np.random.default_rng(0)
-                ours = _median_time(lambda g=gen: g.sample(n), repeats)
-                peer = _median_time(lambda r=rng: r.standard_normal((n, d)), repeats)
+                ours, peer = _interleaved_medians(
+                    lambda g=gen: g.sample(n), lambda r=rng: r.standard_normal((n, d)), repeats
+                )
                 ratio = peer / ours
                 target = _TARGETS[threads]
                 rows.append(

@@ -1,0 +1,130 @@
+"""Benchmark: one epoch of each online halfspace learner vs scikit-learn's ``SGDClassifier``.
+
+Data: ``n x d`` float64 (``n = 1e6``, ``d = 100``; ``quick``: ``n = 1e5``), rows uniform on the
+unit sphere, labels ``sign(x_1)`` with 20% random classification noise.
+
+Rows
+----
+- ``epoch/<Learner>``: ``partial_fit(X, y)`` of a fresh estimator (exactly one pass, in the
+  given order, including input validation and label handling) vs
+  ``SGDClassifier(loss="log_loss", max_iter=1, tol=None).fit(X, y)`` (its defaults: one
+  shuffled epoch, also including validation).  Target ratio 8.
+- ``epoch_shuffled/SLaMHalfspace``: ``fit`` with ``max_iter=1, shuffle=True`` (a random
+  permutation, like the peer's default) vs the same peer.  Target 8.
+- ``memory_rate/SLaMHalfspace``: ``t(X.sum()) / t(epoch)`` on the same array, i.e. the
+  fraction of numpy's streaming read rate that one in-order epoch reaches.  Target 0.6.
+
+Every time is the median of a few repeats after a warm-up (JIT compilation excluded); ours and
+the peer run in the same process on the same data.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+import warnings
+from collections.abc import Callable
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import SGDClassifier
+
+from .. import halfspaces as H
+from ..noise import RCN
+
+__all__ = ["run"]
+
+_EPOCH_TARGET = 8.0
+_MEMORY_TARGET = 0.6
+
+
+def _median_time(fn: Callable[[], object], repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def _learners() -> list:
+    eta = 0.2
+    return [
+        H.SLaMHalfspace(eta=eta, gamma=0.1, random_state=0),
+        H.LeakyReLUHalfspace(eta=eta, online=True, random_state=0),
+        H.LogisticHalfspace(random_state=0),
+        H.UnbiasedLossHalfspace(rho_pos=eta, rho_neg=eta, random_state=0),
+        H.ForwardCorrectedHalfspace(eta=eta, random_state=0),
+        H.BackwardCorrectedHalfspace(eta=eta, random_state=0),
+        H.Perceptron(random_state=0),
+        H.AveragedPerceptron(random_state=0),
+    ]
+
+
+def _row(name: str, ours: float, peer: str, peer_s: float, target: float, notes: str) -> dict:
+    ratio = peer_s / ours
+    return {
+        "name": name, "ours_s": ours, "peer": peer, "peer_s": peer_s, "ratio": ratio,
+        "target": target, "met": bool(ratio >= target), "notes": notes,
+    }
+
+
+def run(quick: bool = False) -> list[dict]:
+    """Run the halfspace benchmarks.
+
+    Parameters
+    ----------
+    quick : bool, default=False
+        Use ``n = 1e5`` and fewer repeats.
+
+    Returns
+    -------
+    list of dict
+        One row per measurement with the keys of :data:`slam_theory.bench.FIELDS`.
+    """
+    n, d = (100_000 if quick else 1_000_000), 100
+    repeats = 3
+    rng = np.random.default_rng(2302)
+    X = rng.standard_normal((n, d))
+    X /= np.linalg.norm(X, axis=1, keepdims=True)
+    y = RCN(0.2).corrupt(np.where(X[:, 0] >= 0, 1, -1).astype(np.int64), random_state=1)
+    size = f"n={n}, d={d}"
+
+    peer_name = 'sklearn SGDClassifier(loss="log_loss", max_iter=1, tol=None)'
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        peer = SGDClassifier(loss="log_loss", max_iter=1, tol=None, random_state=0)
+        peer.fit(X[:1000], y[:1000])
+        peer_s = _median_time(lambda: clone(peer).fit(X, y), repeats)
+
+    rows = []
+    for est in _learners():
+        clone(est).partial_fit(X[:1000], y[:1000])  # compile / load the kernels
+        ours = _median_time(lambda est=est: clone(est).partial_fit(X, y), repeats)
+        rows.append(_row(
+            f"epoch/{type(est).__name__}", ours, peer_name, peer_s, _EPOCH_TARGET,
+            f"{size}; partial_fit = one in-order pass incl. validation; peer shuffles",
+        ))
+
+    slam = H.SLaMHalfspace(eta=0.2, gamma=0.1, max_iter=1, shuffle=True, random_state=0)
+    ours = _median_time(lambda: clone(slam).fit(X, y), repeats)
+    rows.append(_row(
+        "epoch_shuffled/SLaMHalfspace", ours, peer_name, peer_s, _EPOCH_TARGET,
+        f"{size}; fit(max_iter=1, shuffle=True): random permutation like the peer",
+    ))
+
+    t_sum = _median_time(X.sum, max(repeats, 5))
+    ours = _median_time(lambda: clone(slam).partial_fit(X, y), max(repeats, 5))
+    rows.append({
+        "name": "memory_rate/SLaMHalfspace", "ours_s": ours, "peer": "numpy X.sum()",
+        "peer_s": t_sum, "ratio": t_sum / ours, "target": _MEMORY_TARGET,
+        "met": bool(t_sum / ours >= _MEMORY_TARGET),
+        "notes": f"{size}; fraction of the streaming read rate reached by one in-order epoch",
+    })
+    return rows
+
+
+if __name__ == "__main__":  # pragma: no cover
+    for r in run(quick=True):
+        print(r)
