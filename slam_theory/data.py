@@ -62,6 +62,7 @@ __all__ = [
 
 _KI, _WI, _FI = ziggurat_tables()
 _PAR_MIN = 1 << 16  # below this many rows, special functions run on one thread
+_MIN_MASS = 1e-280  # smallest truncated mass Pr[|w*.x| >= gamma] MarginHalfspace accepts
 
 
 def _check_n(n: Any) -> int:
@@ -124,11 +125,13 @@ def _draw_key(rng: np.random.Generator) -> np.ndarray:
 
 
 class _PolarTable(NamedTuple):
+    q: float
     log_q: float
     z0: float
     h: float
     theta: np.ndarray
     dtheta: np.ndarray
+    p: np.ndarray
     log_z: float
     theta_max: float
 
@@ -167,9 +170,9 @@ def _polar_table(m: int, gamma: float) -> _PolarTable:
     log_z = math.log(0.5) + float(special.betaln(b, 0.5))
     log_g = m * np.log(np.sin(theta)) - log_z
     dtheta = np.exp(z - log_g)
-    for a in (theta, dtheta):
+    for a in (theta, dtheta, p):
         a.setflags(write=False)
-    return _PolarTable(log_q, z0, h, theta, dtheta, log_z, theta_max)
+    return _PolarTable(q, log_q, z0, h, theta, dtheta, p, log_z, theta_max)
 
 
 class _RowSampler:
@@ -309,11 +312,13 @@ class MarginHalfspace(_RowSampler):
     (``b = (d-1)/2`` or ``(d+1)/2``).  ``theta = G^{-1}(V * Q)`` with ``V`` uniform in
     ``(0, 1]`` and ``Q = G(arccos gamma)`` the truncated mass; the inverse is
     computed in a Numba kernel from a quantile table built with
-    ``scipy.special.betaincinv`` and refined by one Halley step on the exact CDF
-    (agreement with ``betaincinv`` is tested to ``1e-13``; it is ~3x cheaper).
+    ``scipy.special.betaincinv`` and refined by one Newton step on the exact CDF
+    (agreement with ``betaincinv`` is tested to ``1e-13``; it is several times
+    cheaper).
     Then ``t = cos(theta)``, ``sqrt(1 - t^2) = sin(theta)``, both accurate in
-    every tail.  ``gamma = 1`` gives ``x = +-w*``.  A ``gamma`` whose truncated
-    mass underflows float64 (e.g. ``d = 50000, gamma = 0.99``) is rejected.
+    every tail.  ``gamma = 1`` gives ``x = +-w*``.  A ``gamma < 1`` whose truncated
+    mass is below ``1e-280`` (e.g. ``d = 2000, gamma = 0.75``) is rejected with a
+    ``ValueError``.
 
     Parameters
     ----------
@@ -352,10 +357,11 @@ class MarginHalfspace(_RowSampler):
         self._b = (self.d - 1) / 2.0 if self.marginal == "sphere" else (self.d + 1) / 2.0
         self._m = self.d - 2 if self.marginal == "sphere" else self.d  # theta density sin^m
         self.mass = float(special.betainc(self._b, 0.5, 1.0 - self.gamma**2))
-        if self.mass <= 0.0 and self.gamma < 1.0:
+        if self.mass < _MIN_MASS and self.gamma < 1.0:
             raise ValueError(
                 f"gamma={self.gamma} is too large for d={self.d}: the set |w*.x| >= gamma has "
-                "probability below the float64 range; use a smaller gamma"
+                f"probability {self.mass:.3g} < {_MIN_MASS:g}, beyond float64 sampling range; "
+                "use a smaller gamma"
             )
         self._setup_reflection()
 
@@ -366,8 +372,8 @@ class MarginHalfspace(_RowSampler):
         t = np.empty_like(v)
         r = np.empty_like(v)
         _ks.polar_angle_quantile(
-            v, tab.log_q, tab.z0, tab.h, tab.theta, tab.dtheta, float(self._m), tab.log_z,
-            tab.theta_max, self.gamma, t, r,
+            v, tab.q, tab.log_q, tab.z0, tab.h, tab.theta, tab.dtheta, tab.p, float(self._m),
+            tab.log_z, tab.theta_max, self.gamma, t, r,
         )  # fmt: skip
         t *= sign
         return t, r

@@ -525,13 +525,15 @@ class SLaMStudent(ClassifierMixin, BaseEstimator):
         Top-k coverage that defines ``k`` for SLaM.
     k_bins : int, optional
         Per-margin-bin ``k(x)`` (see :func:`estimate_k`); default one global ``k``.
-    alpha_min : float, default 0.5
+    alpha_min : float or "auto", default "auto"
         SLaM uses ``max(alpha(x), alpha_min)``.  Below ``alpha = 1/2`` the un-normalised mix
-        of the teacher's top-1 class decreases with the student's probability of it, so the
-        loss rewards moving mass *off* the teacher's label, to any class (also outside the
-        top-k): the student then learns to be wrong (measured: accuracy near 0 with a
-        simulated 40%-accurate teacher).  Clipping at 1/2 makes such examples carry no top-1
-        signal instead.  Not from the paper (reconstruction); ``0`` gives the raw estimate.
+        of the teacher's top-1 class decreases with the student's probability of it (below
+        ``1/k`` for the normalised mix), so the loss rewards moving mass *off* the teacher's
+        label, to any class (also outside the top-k): the student then learns to be wrong
+        (measured: accuracy near 0 with a simulated 40%-accurate teacher).  Clipping makes
+        such examples carry no top-1 signal instead.  ``"auto"``: 1/2 for ``mixing="topk"``,
+        ``1/k`` for ``"normalized"``.  Not from the paper (reconstruction); ``0`` gives the
+        raw estimate.
     ups_tau, ups_kappa : float, default 0.7, 0.05
         UPS confidence and uncertainty thresholds.
     random_state : None, int, SeedSequence, Generator or RandomState
@@ -570,7 +572,7 @@ class SLaMStudent(ClassifierMixin, BaseEstimator):
         labeled_weight: float = 1.0,
         coverage: float = 0.9,
         k_bins: int | None = None,
-        alpha_min: float = 0.5,
+        alpha_min: float | str = "auto",
         ups_tau: float = 0.7,
         ups_kappa: float = 0.05,
         random_state: Any = None,
@@ -610,7 +612,8 @@ class SLaMStudent(ClassifierMixin, BaseEstimator):
         check_in_range(self.coverage, "coverage", 0.0, 1.0, low_inclusive=False)
         if self.k_bins is not None:
             check_int(self.k_bins, "k_bins", low=1)
-        check_in_range(self.alpha_min, "alpha_min", 0.0, 1.0)
+        if not (isinstance(self.alpha_min, str) and self.alpha_min == "auto"):
+            check_in_range(self.alpha_min, "alpha_min", 0.0, 1.0)
         check_in_range(self.ups_tau, "ups_tau", 0.0, 1.0)
         check_in_range(self.ups_kappa, "ups_kappa", 0.0, math.inf, high_inclusive=False)
 
@@ -751,9 +754,14 @@ class SLaMStudent(ClassifierMixin, BaseEstimator):
         if has_val:
             self.alpha_fn_ = estimate_alpha(Pv, yv)
         if loss == "slam":
-            alpha = np.maximum(self.alpha_fn_(P), float(self.alpha_min))
             self.k_ = estimate_k(Pv, yv, self.coverage, self.k_bins)
             kk = self.k_ if isinstance(self.k_, int) else self.k_(P)
+            if isinstance(self.alpha_min, str):  # "auto"
+                floor = (0.5 if self.mixing == "topk"
+                         else 1.0 / np.maximum(np.asarray(kk, dtype=np.float64), 2.0))
+            else:
+                floor = float(self.alpha_min)
+            alpha = np.maximum(self.alpha_fn_(P), floor)
             C = _mix_coefficients(n, K, kk, P, self.mixing == "normalized")
         elif loss == "distill":
             target = "soft"

@@ -108,7 +108,13 @@ def _full_proba(model: Any, X: np.ndarray, K: int) -> np.ndarray:
 
 
 def _train_teacher(params: dict[str, Any], S: dict[str, np.ndarray], seed: int) -> tuple:
-    """Fit the teacher on L; return (proba_U, proba_V, proba_T, ensemble_U or None)."""
+    """Fit the teacher on L; return (proba_U, proba_V, proba_T, ensemble_U or None).
+
+    ``teacher``: "rf" (random forest, ``n_trees``; its 5 sub-forests form the ensemble used
+    by UPS), "lda" (shrinkage linear discriminant analysis: the generative family of
+    :class:`~slam_theory.data.GaussianMixture`, hence more label-efficient there than a
+    logistic student), "gnb" (Gaussian naive Bayes) or "mlp" (scikit-learn MLPClassifier).
+    """
     K = int(S["K"])
     kind = params.get("teacher", "rf")
     if kind == "rf":
@@ -131,6 +137,19 @@ def _train_teacher(params: dict[str, Any], S: dict[str, np.ndarray], seed: int) 
         E = np.stack(ens)
         E /= np.maximum(E.sum(axis=2, keepdims=True), 1e-300)
         return PU, PV, PT, E
+    if kind in ("gnb", "lda"):
+        from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
+        from sklearn.naive_bayes import GaussianNB
+
+        import warnings
+
+        t = (GaussianNB() if kind == "gnb" else
+             LinearDiscriminantAnalysis(solver="lsqr", shrinkage="auto"))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # classes with one sample in L
+            t.fit(S["X_L"], S["y_L"])
+        PU, PV, PT = (_full_proba(t, S[f"X_{s}"], K) for s in ("U", "V", "T"))
+        return PU, PV, PT, None
     if kind == "mlp":
         from sklearn.exceptions import ConvergenceWarning
         from sklearn.neural_network import MLPClassifier
@@ -146,7 +165,7 @@ def _train_teacher(params: dict[str, Any], S: dict[str, np.ndarray], seed: int) 
             t.fit(sc.transform(S["X_L"]), S["y_L"])
         PU, PV, PT = (_full_proba(t, sc.transform(S[f"X_{s}"]), K) for s in ("U", "V", "T"))
         return PU, PV, PT, None
-    raise ValueError(f"teacher must be 'rf' or 'mlp', got {kind!r}")
+    raise ValueError(f"teacher must be 'rf', 'lda', 'gnb' or 'mlp', got {kind!r}")
 
 
 def _student_kwargs(params: dict[str, Any]) -> dict[str, Any]:
@@ -192,7 +211,7 @@ def distill_trial(params: dict[str, Any], seed: np.random.SeedSequence) -> list[
     -------
     list of dict
         Keys ``method``, ``test_acc``, ``teacher_test_acc``, ``teacher_unl_acc`` (accuracy of
-        the pseudo-labels on U), ``teacher_val_acc``, ``n_unlabeled``, ``n_labeled_total``,
+        the pseudo-labels on U), ``teacher_val_acc``, ``size_unlabeled``, ``size_labeled``,
         ``n_used`` (U examples the method kept), ``k`` (SLaM's top-k size, else NaN),
         ``alpha_mean`` (mean estimated alpha on U).
     """
@@ -211,8 +230,8 @@ def distill_trial(params: dict[str, Any], seed: np.random.SeedSequence) -> list[
         "teacher_test_acc": float(np.mean(PT.argmax(1) == yT)),
         "teacher_unl_acc": float(np.mean(PU.argmax(1) == S["y_U"])),
         "teacher_val_acc": float(np.mean(PV.argmax(1) == S["y_V"])),
-        "n_unlabeled": int(XU.shape[0]),
-        "n_labeled_total": int(XL.shape[0]),
+        "size_unlabeled": int(XU.shape[0]),
+        "size_labeled": int(XL.shape[0]),
     }
     try:
         alpha_mean = float(np.mean(estimate_alpha(PV, S["y_V"])(PU)))
@@ -310,6 +329,12 @@ def _fmt(v: float) -> str:
     return "nan" if not np.isfinite(v) else f"{v:.3f}"
 
 
+def _sort_key(t: Sequence[Any]) -> tuple:
+    """Numbers before strings, numbers numerically."""
+    return tuple((0, float(v), "") if isinstance(v, int | float) else (1, 0.0, str(v))
+                 for v in t)
+
+
 def _group_key(row: dict[str, Any], group_by: Sequence[str]) -> tuple:
     return tuple(row.get(g) for g in group_by)
 
@@ -330,7 +355,7 @@ def tables(summary_rows: list[dict[str, Any]], group_by: Sequence[str],
            methods: Sequence[str]) -> tuple[str, str]:
     """Markdown and LaTeX tables: one row per method (plus the teacher), one column per
     group, cells "mean ± std" of the test accuracy in percent."""
-    groups = sorted({tuple(r["group"]) for r in summary_rows}, key=lambda g: tuple(map(str, g)))
+    groups = sorted({tuple(r["group"]) for r in summary_rows}, key=_sort_key)
     cell: dict[tuple, dict[str, Any]] = {(tuple(r["group"]), r["method"]): r
                                          for r in summary_rows}
     heads = [", ".join(f"{g}={v}" for g, v in zip(group_by, grp)) for grp in groups]
@@ -407,7 +432,7 @@ def distillation_analysis(rows: list[dict[str, Any]], config: dict[str, Any]) ->
             "teacher_mean": float(t.mean()),
             "teacher_std": float(t.std(ddof=1)) if t.size > 1 else 0.0,
         })
-    per_group.sort(key=lambda r: (tuple(map(str, r["group"])), methods.index(r["method"])))
+    per_group.sort(key=lambda r: (_sort_key(r["group"]), methods.index(r["method"])))
 
     def paired(m: str) -> tuple[np.ndarray, np.ndarray]:
         keys = [k for k, d in by_trial.items() if m in d and base_m in d]
@@ -502,7 +527,7 @@ def calibration_analysis(rows: list[dict[str, Any]], config: dict[str, Any]) -> 
         else:
             curve[g][r["k"]].append(r["coverage"])
     per_group = []
-    for g in sorted(set(err) | set(curve), key=lambda t: tuple(map(str, t))):
+    for g in sorted(set(err) | set(curve), key=_sort_key):
         e = float(np.average(err[g], weights=wts[g])) if wts[g] else math.nan
         per_group.append({
             "group": list(g), "alpha_abs_error": e,
@@ -562,7 +587,7 @@ def fig_distillation(results_dir: Path, figures_dir: Path) -> list[Path]:
         (results_dir / "table.tex").write_text(summary["tables_tex"])
     group_by = summary.get("group_by") or ["n_labeled"]
     xkey, pkeys = group_by[-1], group_by[:-1]
-    panels = sorted({tuple(r.get(k) for k in pkeys) for r in rows}, key=lambda t: str(t))
+    panels = sorted({tuple(r.get(k) for k in pkeys) for r in rows}, key=_sort_key)
     methods = [m for m in _FIG_METHODS if any(r["method"] == m for r in rows)]
     with P.paper_style():
         fig, axes = P.new_figure(1, len(panels) + 1, width="full", height=2.6, squeeze=False)
@@ -623,7 +648,7 @@ def fig_alpha_calibration(results_dir: Path, figures_dir: Path) -> list[Path]:
     if not rows:
         return []
     group_by = summary.get("group_by") or ["n_labeled"]
-    groups = sorted({tuple(r.get(k) for k in group_by) for r in rows}, key=lambda t: str(t))
+    groups = sorted({tuple(r.get(k) for k in group_by) for r in rows}, key=_sort_key)
     colors = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
     with P.paper_style():
         fig, (a1, a2) = P.new_figure(1, 2, width="full", height=2.6)

@@ -619,11 +619,11 @@ def _plain_number(value: float, _pos: Any = None) -> str:
 
 
 class _MinorLogFormatter(matplotlib.ticker.Formatter):
-    """Label minor ticks 2 and 5 per decade only when the axis spans under ~1.3 decades."""
+    """Label minor ticks 2 and 5 per decade only when the axis spans under ~2 decades."""
 
     def __call__(self, x: float, pos: Any = None) -> str:
         lo, hi = self.axis.get_view_interval()
-        if lo <= 0 or hi <= 0 or math.log10(hi / lo) > 1.3:
+        if lo <= 0 or hi <= 0 or math.log10(hi / lo) > 2.1:
             return ""
         lead = x / 10 ** math.floor(math.log10(x) + 1e-12)
         return _plain_number(x) if round(lead) in (2, 5) and abs(lead - round(lead)) < 1e-6 else ""
@@ -1039,7 +1039,8 @@ def fig_noise_rate(results_dir: Path, figures_dir: Path) -> list[Path]:
             st = learner_style(_parse_series(key)[0])
             fe = _fmt_exp((fits.get(key) or {}).get(ekey))
             ax2.plot(x[ok], nn[ok], color=st["color"], marker=st["marker"],
-                     linestyle=st["linestyle"], label=fe or None)
+                     linestyle=st["linestyle"],
+                     label=f"{st['label']}: {fe}" if fe else st["label"])
             pts.append((float(x[ok][0]), float(nn[ok][0])))
         if pts:
             xs = np.concatenate([np.asarray(t[ekey]["x"], float) for t in ths.values()
@@ -1056,7 +1057,7 @@ def fig_noise_rate(results_dir: Path, figures_dir: Path) -> list[Path]:
         else:
             ax2.set_axis_off()
         handles, labels = ax.get_legend_handles_labels()
-        fig.legend(handles, labels, loc="outside lower center", ncols=4)
+        fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 5))
         paths += save_figure(fig, figures_dir, "noise_rate")
     write_index(figures_dir)
     return paths
@@ -1218,7 +1219,7 @@ def fig_massart_robustness(results_dir: Path, figures_dir: Path) -> list[Path]:
             ax.set_title(titles.get(shape, shape), fontsize=6.5)
         axes[0].set_ylabel(rf"disagreement with $w^*$ ($n = {int(n_max)}$)")
         handles, labels = axes[0].get_legend_handles_labels()
-        fig.legend(handles, labels, loc="outside lower center", ncols=4)
+        fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 5))
         paths = save_figure(fig, figures_dir, "massart_robustness")
     write_index(figures_dir)
     return paths
@@ -1242,7 +1243,12 @@ def _proj_label(rows: Sequence[Mapping[str, Any]], key: str) -> str:
 
 
 def fig_dimension_free(results_dir: Path, figures_dir: Path) -> list[Path]:
-    """Samples needed (or error at the largest n) vs ``d``, with and without JL projection.
+    """Samples needed vs ``d`` with/without JL projection, and disagreement at fixed ``n`` vs ``d``.
+
+    Left: the summary's ``n_eps`` thresholds vs ``d`` (log-log, 95% bootstrap bars, fitted
+    slopes; series whose threshold lies below the smallest ``n`` of the grid are drawn as
+    open down-triangles at that ``n``, i.e. upper bounds), with reference slopes ``d^1`` and
+    ``d^0``.  Right: median disagreement (IQR band) at a middle grid ``n`` vs ``d``.
 
     Parameters
     ----------
@@ -1259,79 +1265,85 @@ def fig_dimension_free(results_dir: Path, figures_dir: Path) -> list[Path]:
     if not rows:
         return []
     fits = summary.get("fits") or {}
-    mode = summary.get("mode", "disagreement")
+    ths = summary.get("thresholds") or {}
+    ns = sorted({_num(r.get("n")) for r in rows})
+    n_min = ns[0]
+    n_mid = ns[len(ns) // 2]
+    keys = sorted({str(r.get("learner")) + f"|project_dim={r.get('project_dim', 0)}"
+                   for r in rows})
     with paper_style():
-        fig, ax = new_figure(height=3.0)
-        if mode == "n_needed" and summary.get("thresholds"):
-            ths = summary["thresholds"]
-            keys = sorted({k for t in ths.values() for k in t})
+        fig, (ax, ax2) = new_figure(1, 2, width="full", height=2.8)
+        ekey = None
+        if ths:
+            ekeys = sorted({k for t in ths.values() for k in t})
             want = next((c.get("eps") for c in summary.get("claims") or []
                          if c.get("eps") is not None), None)
-            ekey = keys[0] if want is None else min(keys, key=lambda k: abs(float(k) - want))
-            pts = []
-            for key in _learner_order(ths):
-                t = ths[key].get(ekey)
-                if not t:
-                    continue
-                x = np.asarray(t["x"], dtype=float)
-                nn = np.array([_num(v) for v in t["n_needed"]])
-                ok = np.isfinite(nn)
-                if not ok.any():
-                    continue
-                learner, extra = _parse_series(key)
-                st = learner_style(learner)
-                proj = _num(extra.get("project_dim", 0)) != 0
+            ekey = ekeys[0] if want is None else min(ekeys, key=lambda k: abs(float(k) - want))
+        pts = []
+        for key in _learner_order(ths):
+            t = ths[key].get(ekey) if ekey else None
+            if not t:
+                continue
+            learner, extra = _parse_series(key)
+            st = learner_style(learner)
+            proj = _num(extra.get("project_dim", 0)) != 0
+            x = np.asarray(t["x"], dtype=float)
+            nn = np.array([_num(v) for v in t["n_needed"]])
+            ok = np.isfinite(nn)
+            below = np.array([s_ == "below_grid" for s_ in t["status"]])
+            label = _proj_label(rows, key)
+            if ok.any():
                 srows = _series_rows(rows, key)
                 lo = np.full(x.size, np.nan)
                 hi = np.full(x.size, np.nan)
-                for j, v in enumerate(t["values"]):
-                    if ok[j]:
+                for j_, v in enumerate(t["values"]):
+                    if ok[j_]:
                         sub = [r for r in srows if math.isclose(_num(r.get("d")), float(v))]
-                        lo[j], hi[j] = _threshold_interval(sub, float(ekey))
+                        lo[j_], hi[j_] = _threshold_interval(sub, float(ekey))
                 yerr = np.vstack([nn - np.where(np.isfinite(lo), lo, nn),
                                   np.where(np.isfinite(hi), hi, nn) - nn])
                 fe = _fmt_exp((fits.get(key) or {}).get(ekey))
                 ax.errorbar(
                     x[ok], nn[ok], yerr=np.clip(yerr[:, ok], 0, None), color=st["color"],
                     marker=st["marker"], linestyle="-" if proj else "--",
-                    mfc=st["color"] if proj else "white",
-                    label=_proj_label(rows, key) + (f": {fe}" if fe else ""),
-                    elinewidth=0.6,
+                    mfc=st["color"] if proj else "white", elinewidth=0.6,
+                    label=label + (f": {fe}" if fe else ""),
                 )
-                pts.append((float(x[ok][0]), float(nn[ok][0])))
-            if pts:
-                xs = np.array(sorted({_num(r.get("d")) for r in rows}))
-                x0, y0 = min(pts)
-                theory_line(ax, xs, 1.0, (x0, y0), var="d", linestyle=":",
-                            label=r"$\propto d$ (VC)")
-                theory_line(ax, xs, 0.0, (x0, y0), label=r"$\propto d^{0}$ (dimension-free)")
-            ylabel = r"samples needed $n_\varepsilon$"
+                pts.append((int(ok.sum()), float(x[ok][0]), float(nn[ok][0])))
+            if below.any():
+                ax.plot(x[below], np.full(below.sum(), n_min), linestyle="none", marker="v",
+                        color=st["color"], mfc="white",
+                        label=f"{label}: below grid ($n_\\varepsilon \\leq {int(n_min)}$)")
+        if pts:
+            xs = np.array(sorted({_num(r.get("d")) for r in rows}))
+            _, x0, y0 = max(pts)
+            theory_line(ax, xs, 1.0, (x0, y0), linestyle=":", label=r"$\propto d$")
+            theory_line(ax, xs, 0.0, (x0, y0), label=r"$\propto d^{0}$ (dimension-free)")
+        loglog(ax, xlabel="dimension $d$", ylabel=r"samples needed $n_\varepsilon$",
+               legend=False)
+        if ekey is not None:
             ax.set_title(rf"target $\varepsilon = {float(ekey):g}$", fontsize=7)
-            loglog(ax, xlabel="dimension $d$", ylabel=ylabel, legend=False)
-        else:
-            n_max = max(_num(r.get("n")) for r in rows)
-            keys = sorted({
-                str(r.get("learner")) + f"|project_dim={r.get('project_dim', 0)}" for r in rows
-            })
-            for key in _learner_order(keys):
-                learner, extra = _parse_series(key)
-                st = learner_style(learner)
-                proj = _num(extra.get("project_dim")) != 0
-                x, Y = seed_matrix(
-                    rows, "d", "disagreement",
-                    where=lambda r, learner=learner, extra=extra: r.get("learner") == learner
-                    and str(r.get("project_dim", 0)) == extra["project_dim"]
-                    and _num(r.get("n")) == n_max,
-                )
-                median_band(ax, x, Y, style=learner, linestyle="-" if proj else "--",
-                            label=_proj_label(rows, key), mfc=st["color"] if proj else "white")
-            ax.set_xscale("log")
-            _tidy_log_axis(ax.xaxis)
-            ax.set_yscale("symlog", linthresh=1e-3, linscale=0.4)
-            ax.set_ylim(0, 0.6)
-            ax.set_xlabel("dimension $d$")
-            ax.set_ylabel(rf"disagreement ($n = {int(n_max)}$)")
-        _outside_legend(fig, ax, ncols=1)
+        for key in _learner_order(keys):
+            learner, extra = _parse_series(key)
+            st = learner_style(learner)
+            proj = _num(extra.get("project_dim")) != 0
+            x, Y = seed_matrix(
+                rows, "d", "disagreement",
+                where=lambda r, learner=learner, extra=extra: r.get("learner") == learner
+                and str(r.get("project_dim", 0)) == extra["project_dim"]
+                and _num(r.get("n")) == n_mid,
+            )
+            median_band(ax2, x, Y, style=learner, linestyle="-" if proj else "--",
+                        label=_proj_label(rows, key), mfc=st["color"] if proj else "white")
+        ax2.set_xscale("log")
+        _tidy_log_axis(ax2.xaxis)
+        ax2.set_yscale("symlog", linthresh=1e-3, linscale=0.4)
+        ax2.set_ylim(0, 0.6)
+        ax2.set_xlabel("dimension $d$")
+        ax2.set_ylabel(r"disagreement with $w^*$")
+        ax2.set_title(rf"$n = {int(n_mid)}$", fontsize=7)
+        ax2.legend(loc="best", fontsize=5.5)
+        _outside_legend(fig, ax, ncols=3)
         paths = save_figure(fig, figures_dir, "dimension_free")
     write_index(figures_dir)
     return paths
@@ -1357,8 +1369,9 @@ FIGURE_CAPTIONS: dict[str, str] = {
     "(O(1/sqrt T) stationarity, DDKWZ23's E1 ~ 1/(gamma sqrt T)).",
     "massart_robustness": "Disagreement vs the Massart bound eta_max per learner, one panel per "
     "flip-probability function (measured, no claim).",
-    "dimension_free": "Samples needed vs dimension d with and without a JL projection to "
-    "m = O(log(1/beta)/gamma^2) dimensions, with reference slopes d^1 and d^0.",
+    "dimension_free": "Left: samples needed vs dimension d with and without a JL projection "
+    "to m = O(log(1/beta)/gamma^2) dimensions (reference slopes d^1, d^0); right: "
+    "disagreement at a fixed n vs d.",
 }
 
 

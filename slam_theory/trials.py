@@ -246,8 +246,10 @@ def projection_dim(params: Mapping[str, Any]) -> int:
     """Target dimension of the JL projection of a trial (0 = no projection).
 
     ``project_dim > 0`` is used as given (capped at ``d``); ``project_dim = -1`` asks
-    :func:`slam_theory.bounds.jl_dimension` for ``m = O(log(1/beta) / gamma^2)`` with
-    ``beta = project_beta`` (default 0.05).
+    :func:`slam_theory.bounds.jl_dimension` for ``m = ceil(C log(4/beta) / gamma^2)`` with
+    ``beta = project_beta`` (default 0.05) and ``C = project_constant`` (default 128, the
+    worst-case constant of the bound; experiments pass a practical one).  If ``m >= d``
+    no projection is made (0 is returned).
     """
     m = int(_get(params, "project_dim", 0))
     if m == 0:
@@ -258,10 +260,12 @@ def projection_dim(params: Mapping[str, Any]) -> int:
 
         m = int(
             bounds.jl_dimension(
-                gamma=float(params["gamma"]), beta=float(_get(params, "project_beta", 0.05))
+                float(params["gamma"]),
+                beta=float(_get(params, "project_beta", 0.05)),
+                constant=float(_get(params, "project_constant", 128.0)),
             )
         )
-    return max(1, min(m, d))
+    return m if 0 < m < d else 0  # m >= d: projecting cannot reduce the dimension
 
 
 def _project(
@@ -297,7 +301,7 @@ def halfspace_error(params: Mapping[str, Any], seed: np.random.SeedSequence) -> 
         ("halfspace" default, "boundary" or "decay").
         Learner: see :func:`make_learner`.
         Projection: ``project_dim`` (0 none, m > 0, or -1 for
-        :func:`slam_theory.bounds.jl_dimension`), ``project_beta``.
+        :func:`slam_theory.bounds.jl_dimension`), ``project_beta``, ``project_constant``.
     seed : SeedSequence
         The trial's seed (not mutated).
 

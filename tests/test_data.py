@@ -84,10 +84,11 @@ def test_margin_coordinate_law_ks(marginal, d, gamma):
     np.testing.assert_allclose(cdf(np.array([0.3, 0.9])), gen.cdf_abs_t([0.3, 0.9]))
 
 
+@pytest.mark.parametrize("marginal", ["sphere", "ball"])
 @pytest.mark.parametrize("d", [3, 4, 12])
-def test_sphere_orthogonal_part_uniform(d):
-    """Given t, x_perp / r is uniform on S^(d-2): its coordinates have V^2 ~ Beta(1/2, (d-2)/2)."""
-    gen = MarginHalfspace(d, 0.2, random_state=2)  # w* = e_1
+def test_orthogonal_direction_uniform(d, marginal):
+    """x_perp / ||x_perp|| is uniform on S^(d-2): coordinates have V^2 ~ Beta(1/2, (d-2)/2)."""
+    gen = MarginHalfspace(d, 0.2, marginal=marginal, random_state=2)  # w* = e_1
     X, _ = gen.sample(20_000)
     perp = X[:, 1:] / np.linalg.norm(X[:, 1:], axis=1, keepdims=True)
     for j in (0, d - 2):
@@ -105,6 +106,7 @@ def test_ball_orthogonal_radius_law(d):
     X, _ = gen.sample(20_000)
     rho = np.linalg.norm(X[:, 1:], axis=1) / np.sqrt(1 - X[:, 0] ** 2)
     assert stats.kstest(rho ** (d - 1), "uniform").pvalue > KS_P
+    assert abs(np.corrcoef(np.abs(X[:, 0]), rho)[0, 1]) < 5 / math.sqrt(X.shape[0])
     # and the whole point is uniform in the ball restricted to |x_1| >= gamma: ||x||^d is not
     # uniform (the cap is cut out), but the untruncated limit is checked by gamma -> 0:
     g0 = MarginHalfspace(d, 1e-9, marginal="ball", random_state=5)
@@ -124,6 +126,12 @@ def test_large_d_margin_is_not_rejection_based():
 def test_gamma_too_large_for_float_range_raises():
     with pytest.raises(ValueError, match="gamma"):
         MarginHalfspace(50_000, 0.99)
+    with pytest.raises(ValueError, match="gamma"):
+        MarginHalfspace(2000, 0.75)
+    gen = MarginHalfspace(2000, 0.6, random_state=0)  # mass ~ 1e-196: fine
+    X, _ = gen.sample(3000)
+    assert np.all(np.abs(X[:, 0]) >= 0.6)
+    assert stats.kstest(np.abs(X[:, 0]), gen.cdf_abs_t).pvalue > KS_P
 
 
 # ---------------------------------------------------------------- disagreement

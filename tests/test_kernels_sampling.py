@@ -212,7 +212,7 @@ def test_kernels_accept_readonly_inputs():
 
 
 def test_results_do_not_depend_on_thread_count():
-    from slam_theory.data import MarginHalfspace
+    from slam_theory.data import GaussianHalfspace, MarginHalfspace
 
     if numba.config.NUMBA_NUM_THREADS < 2:
         pytest.skip("needs 2 numba threads")
@@ -222,12 +222,15 @@ def test_results_do_not_depend_on_thread_count():
         for k in (1, 2, 1):
             numba.set_num_threads(k)
             gen = MarginHalfspace(12, 0.1, w_star=np.arange(1.0, 13.0), random_state=5)
-            outs.append(gen.sample(70_000))  # > 2**16 rows: the threaded special-function path
+            ball = MarginHalfspace(5, 0.2, marginal="ball", random_state=6)
+            # > 2**16 rows: the threaded special-function path of GaussianHalfspace
+            gauss = GaussianHalfspace(3, 0.1, random_state=7)
+            outs.append((*gen.sample(20_000), *ball.sample(5000), *gauss.sample(70_000)))
     finally:
         numba.set_num_threads(saved)
-    for X, y in outs[1:]:
-        assert np.array_equal(X, outs[0][0])
-        assert np.array_equal(y, outs[0][1])
+    for out in outs[1:]:
+        for a, b in zip(out, outs[0]):
+            assert np.array_equal(a, b)
 
 
 @pytest.mark.parametrize(
