@@ -16,9 +16,12 @@ import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from slam_theory import __version__
+
+if TYPE_CHECKING:
+    from slam_theory.sweep import RunResult
 
 PROG = "slam-theory"
 
@@ -120,9 +123,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from slam_theory import sweep
 
     path = Path(args.file)
-    if not path.is_file() and path.suffix != ".toml" and (Path("experiments") / f"{path}.toml"
-                                                          ).is_file():
-        path = Path("experiments") / f"{path}.toml"  # an experiment name, from the repo root
+    by_name = Path("experiments") / f"{args.file}.toml"  # an experiment name, from the repo root
+    if not path.is_file() and path.suffix != ".toml" and by_name.is_file():
+        path = by_name
     if not path.is_file():
         raise _UsageError(f"no such experiment file: {args.file}")
     res = sweep.run_experiment(
@@ -138,7 +141,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_run(res: object) -> None:
+def _print_run(res: RunResult) -> None:
     print(
         f"{res.name} ({res.preset}): {res.n_run} trials run, {res.n_skipped} already done, "
         f"{res.elapsed_s:.1f} s -> {res.trials_csv}"

@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -55,6 +54,9 @@ from slam_theory._validation import (
 
 __all__ = [
     "FLOOR",
+    "LOSSES",
+    "AlphaFunction",
+    "BinnedK",
     "SLaMStudent",
     "estimate_alpha",
     "estimate_k",
@@ -956,5 +958,3 @@ def _cleanlab_select(X: np.ndarray, P: np.ndarray, random_state: Any) -> np.ndar
         keep[:] = True
     return keep.astype(np.float64)
 
-
-AlphaCallable = Callable[[np.ndarray], np.ndarray]

@@ -17,7 +17,6 @@ plus ``U`` (teacher labels) with the same seed, so methods are compared on ident
 
 from __future__ import annotations
 
-import json
 import math
 from collections import defaultdict
 from collections.abc import Sequence
@@ -138,10 +137,10 @@ def _train_teacher(params: dict[str, Any], S: dict[str, np.ndarray], seed: int) 
         E /= np.maximum(E.sum(axis=2, keepdims=True), 1e-300)
         return PU, PV, PT, E
     if kind in ("gnb", "lda"):
+        import warnings
+
         from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
         from sklearn.naive_bayes import GaussianNB
-
-        import warnings
 
         t = (GaussianNB() if kind == "gnb" else
              LinearDiscriminantAnalysis(solver="lsqr", shrinkage="auto"))
@@ -311,13 +310,13 @@ def alpha_calibration_trial(
             "bin_hi": float(edges[b + 1]), "count": int(sel.sum()),
             "true_acc": float(correct[sel].mean()) if sel.any() else nan,
             "est_alpha": float(est[sel].mean()) if sel.any() else nan,
-            "k": nan, "coverage": nan, "coverage_at_k_hat": cov_at, **common,
+            "k": nan, "topk_coverage": nan, "coverage_at_k_hat": cov_at, **common,
         })
     for k in range(1, min(K, int(params.get("k_max", 10))) + 1):
         rows.append({
-            "kind": "coverage", "bin": -1, "bin_lo": nan, "bin_hi": nan, "count": int(len(yT)),
+            "kind": "coverage", "bin": -1, "bin_lo": nan, "bin_hi": nan, "count": len(yT),
             "true_acc": nan, "est_alpha": nan, "k": float(k),
-            "coverage": float(np.mean(rank < k)), "coverage_at_k_hat": cov_at, **common,
+            "topk_coverage": float(np.mean(rank < k)), "coverage_at_k_hat": cov_at, **common,
         })
     return rows
 
@@ -525,7 +524,7 @@ def calibration_analysis(rows: list[dict[str, Any]], config: dict[str, Any]) -> 
             if r["bin"] == 0:
                 k_hat[g].append(r["k_hat"])
         else:
-            curve[g][r["k"]].append(r["coverage"])
+            curve[g][r["k"]].append(r["topk_coverage"])
     per_group = []
     for g in sorted(set(err) | set(curve), key=_sort_key):
         e = float(np.average(err[g], weights=wts[g])) if wts[g] else math.nan
@@ -609,6 +608,9 @@ def fig_distillation(results_dir: Path, figures_dir: Path) -> list[Path]:
                 ax.errorbar(xs, mu, yerr=sd, color=st["color"], marker=st["marker"],
                             linestyle=st["linestyle"], label=st["label"], capsize=2, ms=3)
             ax.set_xscale("log")
+            ax.set_xticks(xs)
+            ax.set_xticklabels([f"{x:g}" for x in xs])
+            ax.minorticks_off()
             ax.set_xlabel(xkey.replace("_", " "))
             ax.set_ylabel("test accuracy")
             if pkeys:
@@ -634,7 +636,6 @@ def fig_distillation(results_dir: Path, figures_dir: Path) -> list[Path]:
             ax.axhline(0.0, color="grey", lw=0.5)
         ax.set_xlabel("teacher test accuracy")
         ax.set_ylabel("SLaM - distillation")
-        fig.tight_layout()
         return P.save_figure(fig, figures_dir, name)
 
 
@@ -670,7 +671,7 @@ def fig_alpha_calibration(results_dir: Path, figures_dir: Path) -> list[Path]:
             cov = [r for r in rows if r["kind"] == "coverage"
                    and tuple(r.get(k) for k in group_by) == g]
             ks = sorted({r["k"] for r in cov})
-            a2.plot(ks, [np.mean([r["coverage"] for r in cov if r["k"] == k]) for k in ks],
+            a2.plot(ks, [np.mean([r["topk_coverage"] for r in cov if r["k"] == k]) for k in ks],
                     marker="o", ms=3, color=c, label=lab)
             kh = np.mean([r["k_hat"] for r in rel if r["bin"] == 0])
             a2.axvline(kh, color=c, lw=0.6, ls="--")
@@ -681,9 +682,4 @@ def fig_alpha_calibration(results_dir: Path, figures_dir: Path) -> list[Path]:
                    color="grey", lw=0.6, ls=":")
         a2.set_xlabel("k")
         a2.set_ylabel("top-k coverage on test")
-        fig.tight_layout()
         return P.save_figure(fig, figures_dir, results_dir.name)
-
-
-def _dump(obj: Any) -> str:  # pragma: no cover - debugging helper
-    return json.dumps(obj, indent=1, default=float)

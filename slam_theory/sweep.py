@@ -437,6 +437,14 @@ def _config_from_dict(
         "claims": [],
         **config,
     }
+    chk = _Checker("<config>")
+    chk.scalars(out["fixed"], "fixed")
+    chk.grid(out["grid"], "grid")
+    seeds = out["seeds"]
+    if isinstance(seeds, bool) or not isinstance(seeds, int) or seeds < 1:
+        chk.fail("seeds", "a positive integer", seeds)
+    if not callable(out["trial"]):
+        chk.reference(out["trial"], "trial", allow_external)
     out.setdefault("seed_by", sorted(set(out["fixed"]) | set(out["grid"])))
     if out["seed_by"] is None:
         out["seed_by"] = sorted(set(out["fixed"]) | set(out["grid"]))
@@ -725,6 +733,15 @@ def _atomic_write_bytes(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
+def _drop_partial_line(path: Path) -> None:
+    """Truncate a file after its last newline (a line torn by a kill)."""
+    if not path.exists():
+        return
+    data = path.read_bytes()
+    if data and not data.endswith(b"\n"):
+        os.truncate(path, data.rfind(b"\n") + 1)
+
+
 def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
@@ -882,6 +899,24 @@ def _dump_json(path: Path, obj: Any) -> None:
 
 def _fingerprint(config: dict[str, Any]) -> dict[str, Any]:
     return _jsonable({k: config[k] for k in _FINGERPRINT_FIELDS})
+
+
+def _code_hash() -> str:
+    """SHA-256 of the package's Python sources (to warn when results predate a change)."""
+    root = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        h.update(path.relative_to(root).as_posix().encode() + b"\0")
+        h.update(path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def _stored_code_hash(config_json: Path) -> str | None:
+    try:
+        value = json.loads(config_json.read_text()).get("code_sha256")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return value if isinstance(value, str) else None
 
 
 def _check_fingerprint(config: dict[str, Any], out_dir: Path, has_rows: bool) -> None:
@@ -1043,16 +1078,26 @@ def _run_locked(
     timings_csv = out_dir / "timings.csv"
     config_json = out_dir / "config.json"
     _check_fingerprint(config, out_dir, trials_csv.exists() and trials_csv.stat().st_size > 0)
-    _dump_json(config_json, {"config": config, "fingerprint": _fingerprint(config)})
+    old_code = _stored_code_hash(config_json)
+    code = _code_hash()
+    _dump_json(config_json, {"config": config, "fingerprint": _fingerprint(config),
+                             "code_sha256": code})
 
     param_names = sorted(trials[0].params) if trials else []
     writer = _TrialsWriter(trials_csv, param_names)
     todo = [t for t in trials if t.key not in writer.done]
     n_skipped = len(trials) - len(todo)
+    if n_skipped and old_code is not None and old_code != code:
+        print(
+            f"slam-theory: warning: {out_dir}: the slam_theory sources changed since "
+            f"{n_skipped} reused trials were computed; pass --fresh to recompute them",
+            file=sys.stderr,
+        )
     by_key = {t.key: t for t in todo}
     func = config["trial"]
     if scheduler is not None and n_jobs == 1:
         n_jobs = -1
+    _drop_partial_line(timings_csv)
     timings = _Appender(timings_csv)
     if timings_csv.stat().st_size == 0:
         timings.write(_csv_line([*param_names, "seed", "wall_s", "host", "pid"]).encode())

@@ -457,3 +457,18 @@ def test_public_api():
         "MarginHalfspace", "GaussianHalfspace", "HypercubeHalfspace", "GaussianMixture",
         "simulate_teacher",
     }
+
+
+@pytest.mark.parametrize(
+    "w",
+    [np.r_[1.0, 1e-12, 0, 0], np.r_[-1.0, 0, 0, 0], np.r_[-1.0, 1e-9, 0, 0], np.r_[0, 0, 0, 1.0]],
+)
+def test_reflection_edge_cases(w):
+    """w* at or near +-e_1 (the Householder sign choice) and orthogonal to e_1."""
+    gen = MarginHalfspace(4, 0.3, w_star=w, random_state=0)
+    X, y = gen.sample(5000)
+    m = X @ gen.w_star
+    assert np.all(np.abs(m) >= 0.3 - 1e-12) and np.all(np.sign(m) == y)
+    np.testing.assert_allclose(np.linalg.norm(X, axis=1), 1.0, atol=1e-12)
+    ref = MarginHalfspace(4, 0.3, random_state=0)  # w* = e_1: same law of w*.x
+    assert stats.ks_2samp(np.abs(m), np.abs(ref.sample(5000)[0][:, 0])).pvalue > KS_P

@@ -172,7 +172,7 @@ def _teacher_with_profile(n, K, rng):
 
 
 def test_estimate_alpha_monotone_and_accurate(rng):
-    P, y, acc = _teacher_with_profile(4000, 10, rng)
+    P, y, _acc = _teacher_with_profile(4000, 10, rng)
     fn = distill.estimate_alpha(P, y)
     grid = np.linspace(0, 1, 101)
     a = fn.from_margin(grid)

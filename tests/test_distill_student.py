@@ -140,7 +140,7 @@ def test_every_loss_trains_and_beats_chance(loss):
 
 @pytest.mark.parametrize("model", ["logistic", "mlp"])
 def test_determinism_and_pickle(model):
-    X, y, P, _, yv, Pv, Xt, _ = _problem(n=600)
+    X, _y, P, _, yv, Pv, Xt, _ = _problem(n=600)
     kw = {"model": model, "epochs": 3, "hidden": 8}
     a = distill.SLaMStudent(random_state=7, **kw).fit(X, P, teacher_proba_val=Pv, y_val=yv)
     b = distill.SLaMStudent(random_state=7, **kw).fit(X, P, teacher_proba_val=Pv, y_val=yv)
@@ -183,7 +183,7 @@ def test_slam_beats_vanilla_distillation_on_noisy_teacher():
         rng = np.random.default_rng(seed)
         X, y = gm.sample(3000)
         XL, yL = gm.sample(100)
-        Xv, yv = gm.sample(300)
+        _Xv, yv = gm.sample(300)
         Xt, yt = gm.sample(2000)
         P, Pv = _confused_teacher(y, K, rng), _confused_teacher(yv, K, rng)
         res = {}
@@ -222,7 +222,7 @@ def test_slam_beats_vanilla_distillation_on_noisy_teacher():
     ],
 )
 def test_bad_inputs(call, match):
-    X, y, P, _, yv, Pv, _, _ = _problem(n=200)
+    X, _y, P, _, yv, Pv, _, _ = _problem(n=200)
     with pytest.raises(ValueError, match=match):
         call(distill.SLaMStudent(epochs=1), X, P, Pv, yv)
 

@@ -266,9 +266,26 @@ def test_torn_tail_and_orphan_rows_are_dropped(tmp_path: Path) -> None:
     rows = sweep.read_trials(res.trials_csv)
     assert len(rows) == 12
     assert canon(rows) == canon(sweep.read_trials(ref.trials_csv)[:12])
+    with res.timings_csv.open("a") as fh:
+        fh.write("1,2,3")  # a torn timings line is dropped too
     again = run(path, res_dir)
     assert again.n_skipped == 4 and again.n_run == 14
+    timings = res.timings_csv.read_text().splitlines()
+    assert len(timings) == 1 + 18 + 14 and all(t.count(",") == 7 for t in timings)
     assert csv_lines(again.trials_csv) == csv_lines(ref.trials_csv)
+
+
+def test_warns_when_sources_changed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_config(tmp_path)
+    res = run(path, tmp_path / "res")
+    data = json.loads(res.config_json.read_text())
+    assert len(data["code_sha256"]) == 64
+    run(path, tmp_path / "res")
+    assert "warning" not in capsys.readouterr().err
+    data["code_sha256"] = "0" * 64
+    res.config_json.write_text(json.dumps(data))
+    run(path, tmp_path / "res")
+    assert "sources changed" in capsys.readouterr().err
 
 
 def test_torn_line_without_newline_dropped_on_read(tmp_path: Path) -> None:
@@ -474,3 +491,37 @@ def test_concurrent_run_is_refused(tmp_path: Path) -> None:
     finally:
         lock.close()
     assert run(write_config(tmp_path), tmp_path / "res").n_run == 18
+
+
+@pytest.fixture(scope="module")
+def trajectory_csv(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    folder = tmp_path_factory.mktemp("traj")
+    path = write_config(folder, trial="trajectory", seeds=2)
+    return run(path, folder / "res").trials_csv.read_bytes()
+
+
+@given(cut=st.integers(min_value=0, max_value=10**6))
+def test_any_truncation_keeps_exactly_the_complete_trials(trajectory_csv: bytes,
+                                                          cut: int) -> None:
+    """A kill can stop an append at any byte: only whole trials before the cut survive."""
+    import tempfile
+
+    data = trajectory_csv
+    cut = cut % (len(data) + 1)
+    lines = data.splitlines(keepends=True)
+    ends, pos = [], 0
+    for line in lines:
+        pos += len(line)
+        ends.append(pos)
+    # trials are 3 lines each after the header; one survives iff its 3rd line is complete
+    n_complete = sum(1 for i in range(3, len(lines), 3) if ends[i] <= cut)
+    with tempfile.TemporaryDirectory() as tmp:
+        p = Path(tmp) / "trials.csv"
+        p.write_bytes(data[:cut])
+        rows = sweep.read_trials(p)
+        assert len(rows) == 3 * n_complete
+        writer = sweep._TrialsWriter(p, ["d", "learner", "n", "scale"])  # repairs the file
+        writer.close()
+        assert sweep.read_trials(p) == rows
+        assert p.read_bytes() == (b"".join(lines[: 1 + 3 * n_complete]) if cut >= ends[0]
+                                  else b"")

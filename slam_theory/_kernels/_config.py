@@ -9,6 +9,9 @@ results are identical on 1 or N threads.
 depend on the compiler's vectorisation choices.  Only the ``nnan``/``ninf``-free
 subset that cannot change a finite result (``contract``, ``arcp`` are not used)
 would be safe, and the measured gain did not justify it.
+
+The one exception is ``FASTMATH_REDUCE`` (see below): a named, restricted flag set for small
+inner-product / sum helpers only, where it is what lets LLVM vectorise the reduction.
 """
 
 from __future__ import annotations
@@ -22,5 +25,18 @@ CACHE: bool = os.environ.get("SLAM_THEORY_NUMBA_CACHE", "1") != "0"
 JIT: dict = {"cache": CACHE, "fastmath": FASTMATH, "nogil": True}
 #: Keyword arguments for ``numba.njit`` on ``prange`` kernels.
 PJIT: dict = {"cache": CACHE, "fastmath": FASTMATH, "nogil": True, "parallel": True}
+#: Restricted fastmath for the inner reduction helpers (dot products, sums) of the hot loops
+#: ONLY, never for whole kernels.  Why: without ``reassoc`` LLVM must keep a reduction's
+#: sequential summation order, so ``sum_j x_j w_j`` runs as a scalar dependency chain (neither
+#: the loop nor the SLP vectoriser packs explicit unrolled accumulators either; checked with
+#: ``inspect_asm``); with it the loop becomes 4-wide ``vfmadd...pd ymm`` with several
+#: accumulators (about 3-4x faster at d = 100).  ``contract`` allows fused multiply-add.
+#: What it costs: the summation order (and FMA rounding) follows the CPU's vector width, so
+#: results can differ in the last bits between machines (e.g. AVX2 vs AVX-512); they stay
+#: bit-identical for a given machine and for any thread count (these helpers are serial).
+#: No ``nnan``/``ninf``/``nsz``/``arcp``/``afn``: NaN/inf propagate and are still detected.
+FASTMATH_REDUCE: frozenset = frozenset({"reassoc", "contract"})
+#: Keyword arguments for ``numba.njit`` on such reduction helpers.
+JIT_REDUCE: dict = {"cache": CACHE, "fastmath": set(FASTMATH_REDUCE), "nogil": True}
 #: Fixed number of work chunks for parallel kernels (independent of thread count).
 N_CHUNKS: int = 64

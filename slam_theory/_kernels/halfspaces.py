@@ -2,8 +2,10 @@
 
 All kernels update their state arrays in place, take the visiting order as a precomputed index
 array (drawn outside from a seeded numpy Generator) and never allocate inside the per-sample
-loop.  Inner products use four independent accumulators (a fixed, explicit summation order, so
-results are deterministic without ``fastmath``) to break the floating-point dependency chain.
+loop.  Inner products and sums go through small helpers compiled with the restricted
+``FASTMATH_REDUCE`` flags (reassociation + FMA, so LLVM vectorises them; results are
+deterministic for a given machine and independent of the thread count); everything else is
+compiled without fastmath.
 """
 
 from __future__ import annotations
@@ -13,50 +15,49 @@ import math
 import numba
 import numpy as np
 
-from slam_theory._kernels._config import JIT
+from slam_theory._kernels._config import JIT, JIT_REDUCE
 from slam_theory._kernels.losses import loss_and_dz, loss_dz
 
 
-@numba.njit(**JIT)
+@numba.njit(**JIT_REDUCE)
 def dot_and_sqnorm(x: np.ndarray, w: np.ndarray) -> tuple[float, float]:
-    """``(x . w, x . x)`` with four accumulators each (summation order fixed)."""
-    d = x.shape[0]
-    a0 = a1 = a2 = a3 = 0.0
-    b0 = b1 = b2 = b3 = 0.0
-    m = d - d % 4
-    for j in range(0, m, 4):
-        x0 = x[j]
-        x1 = x[j + 1]
-        x2 = x[j + 2]
-        x3 = x[j + 3]
-        a0 += x0 * w[j]
-        a1 += x1 * w[j + 1]
-        a2 += x2 * w[j + 2]
-        a3 += x3 * w[j + 3]
-        b0 += x0 * x0
-        b1 += x1 * x1
-        b2 += x2 * x2
-        b3 += x3 * x3
-    for j in range(m, d):
-        a0 += x[j] * w[j]
-        b0 += x[j] * x[j]
-    return (a0 + a1) + (a2 + a3), (b0 + b1) + (b2 + b3)
+    """``(x . w, x . x)`` in one pass (vectorised reduction, see ``FASTMATH_REDUCE``)."""
+    a = 0.0
+    b = 0.0
+    for j in range(x.shape[0]):
+        xj = x[j]
+        a += xj * w[j]
+        b += xj * xj
+    return a, b
 
 
-@numba.njit(**JIT)
+@numba.njit(**JIT_REDUCE)
 def dot(x: np.ndarray, w: np.ndarray) -> float:
-    """``x . w`` with four accumulators (summation order fixed)."""
-    d = x.shape[0]
-    a0 = a1 = a2 = a3 = 0.0
-    m = d - d % 4
-    for j in range(0, m, 4):
-        a0 += x[j] * w[j]
-        a1 += x[j + 1] * w[j + 1]
-        a2 += x[j + 2] * w[j + 2]
-        a3 += x[j + 3] * w[j + 3]
-    for j in range(m, d):
-        a0 += x[j] * w[j]
-    return (a0 + a1) + (a2 + a3)
+    """``x . w`` (vectorised reduction, see ``FASTMATH_REDUCE``)."""
+    a = 0.0
+    for j in range(x.shape[0]):
+        a += x[j] * w[j]
+    return a
+
+
+@numba.njit(**JIT_REDUCE)
+def dot_at(a: np.ndarray, b: np.ndarray, off: int, m: int) -> float:
+    """``sum_{k < m} a[k] * b[off + k]`` (vectorised reduction, see ``FASTMATH_REDUCE``)."""
+    acc = 0.0
+    for k in range(m):
+        acc += a[k] * b[off + k]
+    return acc
+
+
+@numba.njit(**JIT_REDUCE)
+def leaky_relu_sum(z: np.ndarray, y: np.ndarray, off: int, m: int, eta: float) -> float:
+    """``sum_{k < m} LeakyReLU_eta(-y[off + k] z[k])`` (vectorised reduction)."""
+    acc = 0.0
+    h = 0.5 - eta
+    for k in range(m):
+        t = -y[off + k] * z[k]
+        acc += 0.5 * t + h * abs(t)
+    return acc
 
 
 @numba.njit(**JIT)
@@ -240,6 +241,56 @@ def perceptron_pass(
     return t, mistakes, r, xx_sum + 0.0 * touched
 
 
+#: Rows per block in :func:`leaky_relu_full_batch` (a block of the transposed data stays in L1/L2).
+_ROW_BLOCK = 256
+#: Iterates scored together on the held-out set in :func:`leaky_relu_full_batch`.
+_ITER_BLOCK = 64
+
+
+@numba.njit(**JIT)
+def _transpose(X: np.ndarray) -> np.ndarray:
+    """C-contiguous ``X.T`` (feature-major copy), cache-blocked."""
+    n, d = X.shape
+    Xt = np.empty((d, n))
+    for i0 in range(0, n, 64):
+        i1 = min(i0 + 64, n)
+        for j in range(d):
+            for i in range(i0, i1):
+                Xt[j, i] = X[i, j]
+    return Xt
+
+
+@numba.njit(**JIT)
+def _score_iterates(
+    Xvt: np.ndarray, y_val: np.ndarray, W: np.ndarray, nb: int, zv: np.ndarray,
+    errc: np.ndarray,
+) -> None:
+    """``errc[b] = #{i : pred(W[b] . x_i) != y_val[i]}`` for ``b < nb`` (ties predict +1).
+
+    ``Xvt`` is the feature-major held-out set; the margins of a block of rows are computed
+    for all ``nb`` iterates while the block is in cache (one read of the held-out set per
+    ``nb`` iterates).  Each margin is summed over the features in order ``j = 0..d-1``.
+    """
+    d, n_val = Xvt.shape
+    for b in range(nb):
+        errc[b] = 0
+    for i0 in range(0, n_val, _ROW_BLOCK):
+        m = min(_ROW_BLOCK, n_val - i0)
+        for b in range(nb):
+            w0 = W[b, 0]
+            for k in range(m):
+                zv[k] = w0 * Xvt[0, i0 + k]
+            for j in range(1, d):
+                wj = W[b, j]
+                for k in range(m):
+                    zv[k] += wj * Xvt[j, i0 + k]
+            e = 0
+            for k in range(m):
+                pred = 1.0 if zv[k] >= 0.0 else -1.0
+                e += pred != y_val[i0 + k]
+            errc[b] += e
+
+
 @numba.njit(**JIT)
 def leaky_relu_full_batch(
     X: np.ndarray,
@@ -262,10 +313,18 @@ def leaky_relu_full_batch(
     held-out set (noisy 0-1 error, ties predicted +1) into ``val_err[s]``, its training objective
     ``mean LeakyReLU_eta(-y w.x)`` into ``objective[s]``, then ``w_{s+1} = Proj_{||w||<=1}(w_s -
     lr g(w_s))`` with ``g(w) = (1/2N) sum_i [(1 - 2 eta) sign(w.x_i) - y_i] x_i``
-    (``sign(0) = 0``).  Each step reads ``X`` once (margin and gradient fused per row).  The final
-    iterate ``w_{n_steps}`` is scored too (``val_err`` and ``objective`` have ``n_steps + 1``
-    entries).  The first iterate with the smallest held-out error is copied to ``best_w``; the
-    iterates ``w_s`` for ``s`` in ``record_at`` (sorted) are copied to the rows of ``rec_coef``.
+    (``sign(0) = 0``).  The final iterate ``w_{n_steps}`` is scored too (``val_err`` and
+    ``objective`` have ``n_steps + 1`` entries).  The first iterate with the smallest held-out
+    error is copied to ``best_w``; the iterates ``w_s`` for ``s`` in ``record_at`` (sorted) are
+    copied to the rows of ``rec_coef``.
+
+    Layout: ``X`` and ``X_val`` are copied once to feature-major form.  Each step streams the
+    training data once, in blocks of ``_ROW_BLOCK`` rows: the margins of a block are computed
+    feature by feature (vectorised across rows; each margin summed over ``j = 0..d-1`` in
+    order), then the coefficients ``c_i`` and the block's contributions to the gradient and the
+    objective (vectorised reductions, ``FASTMATH_REDUCE``) while the block is in cache.  The
+    held-out errors are computed for ``_ITER_BLOCK`` iterates at a time
+    (:func:`_score_iterates`); the selection is unchanged (first minimum, in step order).
 
     Returns
     -------
@@ -275,44 +334,60 @@ def leaky_relu_full_batch(
     n = X.shape[0]
     d = X.shape[1]
     n_val = X_val.shape[0]
-    g = np.zeros(d)
+    Xt = _transpose(X)
+    Xvt = _transpose(X_val)
+    rb = _ROW_BLOCK
+    z = np.empty(rb)
+    c = np.empty(rb)
+    g = np.empty(d)
+    W = np.empty((_ITER_BLOCK, d))
+    errc = np.zeros(_ITER_BLOCK, dtype=np.int64)
     best = -1
     best_err = np.inf
     a = 1.0 - 2.0 * eta
     r = 0
     n_rec = record_at.shape[0]
+    nb = 0
+    s0 = 0
     for s in range(n_steps + 1):
         if r < n_rec and s == record_at[r]:
             for j in range(d):
                 rec_coef[r, j] = w[j]
             r += 1
-        err = 0
-        for i in range(n_val):
-            zi = dot(X_val[i], w)
-            pred = 1.0 if zi >= 0.0 else -1.0
-            if pred != y_val[i]:
-                err += 1
-        e = err / n_val if n_val > 0 else 0.0
-        val_err[s] = e
-        if e < best_err:
-            best_err = e
-            best = s
-            for j in range(d):
-                best_w[j] = w[j]
+        for j in range(d):
+            W[nb, j] = w[j]
+        nb += 1
+        if nb == _ITER_BLOCK or s == n_steps:
+            _score_iterates(Xvt, y_val, W, nb, z, errc)
+            for b in range(nb):
+                e = errc[b] / n_val if n_val > 0 else 0.0
+                val_err[s0 + b] = e
+                if e < best_err:
+                    best_err = e
+                    best = s0 + b
+                    for j in range(d):
+                        best_w[j] = W[b, j]
+            s0 += nb
+            nb = 0
         for j in range(d):
             g[j] = 0.0
         obj = 0.0
-        for i in range(n):
-            x = X[i]
-            zi = dot(x, w)
-            yi = float(y[i])
-            t = -yi * zi
-            obj += 0.5 * t + (0.5 - eta) * abs(t)
-            sgn = 1.0 if zi > 0.0 else (-1.0 if zi < 0.0 else 0.0)
-            c = a * sgn - yi
-            if c != 0.0:
-                for j in range(d):
-                    g[j] += c * x[j]
+        for i0 in range(0, n, rb):
+            m = min(rb, n - i0)
+            w0 = w[0]
+            for k in range(m):
+                z[k] = w0 * Xt[0, i0 + k]
+            for j in range(1, d):
+                wj = w[j]
+                for k in range(m):
+                    z[k] += wj * Xt[j, i0 + k]
+            obj += leaky_relu_sum(z, y, i0, m, eta)
+            for k in range(m):
+                zk = z[k]
+                sgn = 1.0 if zk > 0.0 else (-1.0 if zk < 0.0 else 0.0)
+                c[k] = a * sgn - y[i0 + k]
+            for j in range(d):
+                g[j] += dot_at(c, Xt[j], i0, m)
         objective[s] = obj / n
         if s == n_steps:
             break

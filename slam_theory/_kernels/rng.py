@@ -12,6 +12,11 @@ Normal variates use the 256-layer Marsaglia-Tsang ziggurat with the same
 table layout and acceptance logic as numpy's ``random_standard_normal``; the
 tables are built in Python by :func:`ziggurat_tables` and passed to the kernels.
 
+The functions here are inlined into the kernels of
+:mod:`slam_theory._kernels.sampling`.  Numba's on-disk cache does not track
+that dependency: after editing this file, touch ``sampling.py`` (or clear its
+``__pycache__``) so that its cached kernels are recompiled.
+
 References
 ----------
 D. Blackman and S. Vigna, "Scrambled linear pseudorandom number generators",
@@ -140,9 +145,8 @@ def next_normal(
         r, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
         idx = np.int64(r & _U64_FF)
         rabs = np.int64((r >> _U9) & _MASK52)
-        x = float(rabs) * wi[idx]
-        if ((r >> _U8) & _U1) == _U1:
-            x = -x
+        # branch-free sign (a data-dependent branch here mispredicts half the time)
+        x = float(rabs) * wi[idx] * (1.0 - 2.0 * float(np.int64((r >> _U8) & _U1)))
         if rabs < ki[idx]:
             return x, s0, s1, s2, s3
         if idx == 0:

@@ -1,4 +1,4 @@
-"""Numba kernels for the distillation students (multinomial logistic regression, 1-hidden-layer MLP).
+"""Numba kernels for the distillation students (multinomial logistic regression, 1-layer MLP).
 
 Every example ``i`` carries its own loss description, so one pass can mix the SLaM loss on the
 unlabeled set with plain cross-entropy on the labeled set:
@@ -230,13 +230,20 @@ def epoch_logistic(
     ``l2 * decay * theta``.  Returns the weighted loss summed over the pass (each example's
     loss evaluated before the update of its minibatch).  The optimiser step counter starts at
     ``step0 + 1`` (Adam bias correction).
+
+    The minibatch rows are gathered into a preallocated buffer so that the logits
+    ``X_b W`` and the weight gradient ``X_b^T dZ_b`` are two small BLAS products; the
+    per-example loss and logit gradient are computed in the loop in between.
     """
     n = perm.shape[0]
     d = X.shape[1]
     K = Y.shape[1]
     nb = d * K
     grad = np.zeros(theta.shape[0])
-    z = np.empty(K)
+    Xb = np.empty((batch_size, d))
+    Zb = np.empty((batch_size, K))
+    dZ = np.empty((batch_size, K))
+    G = np.empty((d, K))
     f = np.empty(K)
     logf = np.empty(K)
     dz = np.empty(K)
@@ -244,31 +251,35 @@ def epoch_logistic(
     step = step0
     for start in range(0, n, batch_size):
         stop = min(start + batch_size, n)
-        for p in range(grad.shape[0]):
-            grad[p] = 0.0
-        inv = 1.0 / (stop - start)
-        for t in range(start, stop):
-            i = perm[t]
+        B = stop - start
+        for t in range(B):
+            i = perm[start + t]
+            for jj in range(d):
+                Xb[t, jj] = X[i, jj]
+        W = theta[:nb].reshape((d, K))
+        np.dot(Xb[:B], W, Zb[:B])
+        inv = 1.0 / B
+        for k in range(K):
+            grad[nb + k] = 0.0
+        for t in range(B):
+            i = perm[start + t]
             w = weights[i]
             if w == 0.0:
+                for k in range(K):
+                    dZ[t, k] = 0.0
                 continue
             for k in range(K):
-                z[k] = theta[nb + k]
-            for jj in range(d):
-                x = X[i, jj]
-                base = jj * K
-                for k in range(K):
-                    z[k] += x * theta[base + k]
-            total += w * example_loss_grad(z, Y[i], alpha[i], C[i], T, kinds[i], f, logf, dz)
+                Zb[t, k] += theta[nb + k]
+            total += w * example_loss_grad(Zb[t], Y[i], alpha[i], C[i], T, kinds[i], f, logf,
+                                           dz)
             s = w * inv
             for k in range(K):
-                dz[k] *= s
-                grad[nb + k] += dz[k]
-            for jj in range(d):
-                x = X[i, jj]
-                base = jj * K
-                for k in range(K):
-                    grad[base + k] += x * dz[k]
+                dZ[t, k] = dz[k] * s
+                grad[nb + k] += dZ[t, k]
+        np.dot(Xb[:B].T, dZ[:B], G)
+        for jj in range(d):
+            for k in range(K):
+                grad[jj * K + k] = G[jj, k]
         if l2 > 0.0:
             for p in range(grad.shape[0]):
                 grad[p] += l2 * decay[p] * theta[p]

@@ -107,9 +107,12 @@ def format_table(results: Sequence[dict[str, Any]]) -> str:
         return "no benchmark results"
     rows = [[_fmt(r.get(c)) for c in cols] for r in results]
     widths = [max(len(c), *(len(row[i]) for row in rows)) for i, c in enumerate(cols)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(cols, widths))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(cols, widths)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths)) for row in rows]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip() for row in rows]
     n_met = sum(bool(r.get("met")) for r in results)
     lines.append(f"{n_met}/{len(results)} targets met")
+    notes = [(r.get("name"), r.get("notes")) for r in results if r.get("notes")]
+    if notes:
+        lines += ["", "notes:"] + [f"  {name}: {note}" for name, note in notes]
     return "\n".join(lines)
