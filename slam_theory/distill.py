@@ -21,8 +21,22 @@ What is from the paper and what is reconstructed
   whose top-k coverage on ``V`` reaches ``coverage`` (0.9); the labeled set trained with plain
   cross-entropy in the same minibatches; the baselines' exact hyper-parameters.
 * Measured rather than assumed: whether the loss targets the teacher's soft label or its top-1
-  one-hot label (``target``), and the normalised vs un-normalised mix (``mixing``); the
-  defaults are the variant that measured best in ``experiments/distillation_*.toml``.
+  one-hot label (``target``), and the normalised vs un-normalised mix (``mixing``).  The
+  defaults (``target="hard", mixing="topk"``) measured best: mean test-accuracy gain over
+  vanilla distillation across 7 settings (digits |L| = 30/60/120 with a random-forest teacher;
+  Gaussian mixtures with 10 and 100 classes, 3 and 10 labels per class, LDA teacher; 4 seeds
+  each, logistic student): hard/top-k +2.3 points, hard/normalised +1.4, soft/normalised +0.7,
+  soft/top-k +0.4.  Hard/top-k won on digits and on 10 classes but lost 0.7-2 points on
+  100 classes with a weak (40-60%) teacher, where most ``alpha(x) < 1/2`` (see
+  ``alpha_min``).
+* Note: with the hard target and the un-normalised top-k mix, only the teacher's top-1 class
+  ``t`` has a non-zero target and ``t`` is always in its own top-k, so the loss is
+  ``-log(alpha f_t + (1 - alpha)(1 - f_t))`` whatever ``k``: ``k(x)`` matters only for soft
+  targets or the normalised mix (measured: identical accuracies for coverage 0.8/0.9/0.95
+  and per-bin ``k``).
+* Reconstructed guard ``alpha_min``: ``alpha`` is clipped from below (1/2 for the top-k mix),
+  because for smaller ``alpha`` the mix rewards moving probability *off* the teacher's label
+  (see :class:`SLaMStudent`).
 
 Numerics: a mixed probability ``m`` is clipped at :data:`FLOOR` (``1e-12``) before its log,
 except where the mix is a pure multiple of ``f`` (e.g. plain cross-entropy, or classes outside
@@ -512,7 +526,8 @@ class SLaMStudent(ClassifierMixin, BaseEstimator):
         One of ``"slam", "distill", "hard", "weighted", "forward", "taylor", "threshold",
         "ups", "cleanlab"``.
     target : {"soft", "hard"}, default "hard"
-        Target of the SLaM loss (measured: see the module docstring).
+        Target of the SLaM loss: the teacher's soft label or its top-1 one-hot label
+        (default measured best: see the module docstring).
     mixing : {"topk", "normalized"}, default "topk"
     hidden : int, default 64
         Hidden units of the MLP.

@@ -381,6 +381,38 @@ def tables(summary_rows: list[dict[str, Any]], group_by: Sequence[str],
     return "\n".join(md) + "\n", "\n".join(tex) + "\n"
 
 
+def _slope_ci(x: np.ndarray, y: np.ndarray, seed: int = 0) -> tuple[float, float, float]:
+    slope = float(np.polyfit(x, y, 1)[0])
+    rng = np.random.default_rng(seed)
+    boots = []
+    for _ in range(2000):
+        i = rng.integers(0, x.size, x.size)
+        if np.ptp(x[i]) > 0:
+            boots.append(np.polyfit(x[i], y[i], 1)[0])
+    lo, hi = (float(q) for q in np.quantile(boots, [0.025, 0.975]))
+    return slope, lo, hi
+
+
+def _noise_slope(diff: np.ndarray, tea: np.ndarray, panels: list[tuple]) -> dict[str, Any]:
+    """Within-panel slope of the gap on teacher accuracy, with per-panel and pooled slopes."""
+    labels = sorted(set(panels), key=_sort_key)
+    pidx = np.array([labels.index(p) for p in panels])
+    dc, tc = diff.astype(float).copy(), tea.astype(float).copy()
+    per_panel = {}
+    for j, lab in enumerate(labels):
+        sel = pidx == j
+        dc[sel] -= dc[sel].mean()
+        tc[sel] -= tc[sel].mean()
+        if sel.sum() >= 3 and np.ptp(tea[sel]) > 0:
+            sl, lo, hi = _slope_ci(tea[sel], diff[sel])
+            per_panel[str(list(lab))] = {"slope": sl, "ci": [lo, hi], "n": int(sel.sum())}
+    slope, lo, hi = _slope_ci(tc, dc)
+    pooled = float(np.polyfit(tea, diff, 1)[0])
+    return {"slope": slope, "ci": [lo, hi], "n_pairs": int(diff.size),
+            "pooled_slope": pooled, "per_panel": per_panel,
+            "teacher_acc_range": [float(tea.min()), float(tea.max())]}
+
+
 def distillation_analysis(rows: list[dict[str, Any]], config: dict[str, Any]) -> dict[str, Any]:
     """Mean ± std test accuracy per method and group; paired SLaM-vs-distillation claims.
 
@@ -396,7 +428,10 @@ def distillation_analysis(rows: list[dict[str, Any]], config: dict[str, Any]) ->
     ``gap_grows_with_noise``
         Least-squares slope of the paired difference on the teacher's test accuracy, with a
         95% bootstrap CI (resampling trials).  "The gap grows as the teacher gets noisier"
-        means a negative slope: consistent if the CI is below 0, inconsistent if above.
+        means a negative slope: consistent if the CI is below 0, inconsistent if above.  With
+        several ``group_by`` keys, the panels (all keys but the last, e.g. ``n_classes``) get
+        their own intercepts (both variables centred within panel) so that the slope compares
+        teachers of the same task; per-panel slopes and the raw pooled slope are reported.
 
     Also returns ``per_group`` (the table data), ``variants`` (mean paired difference of each
     SLaM variant vs the baseline, with CI), ``tables_md`` and ``tables_tex``; the tables are
@@ -433,23 +468,24 @@ def distillation_analysis(rows: list[dict[str, Any]], config: dict[str, Any]) ->
         })
     per_group.sort(key=lambda r: (_sort_key(r["group"]), methods.index(r["method"])))
 
-    def paired(m: str) -> tuple[np.ndarray, np.ndarray]:
+    def paired(m: str) -> tuple[np.ndarray, np.ndarray, list[tuple]]:
         keys = [k for k, d in by_trial.items() if m in d and base_m in d]
         diff = np.array([by_trial[k][m] - by_trial[k][base_m] for k in keys])
         tea = np.array([teacher_of[k] for k in keys])
-        return diff, tea
+        panels = [tuple(k[0][: len(group_by) - 1]) for k in keys]
+        return diff, tea, panels
 
     variants = {}
     for m in methods:
         if m == base_m:
             continue
-        diff, _ = paired(m)
+        diff, _, _ = paired(m)
         if diff.size:
             lo, hi = _bootstrap_ci(diff)
             variants[m] = {"mean_diff": float(diff.mean()), "ci": [lo, hi],
                            "n_pairs": int(diff.size)}
 
-    diff, tea = paired(slam_m)
+    diff, tea, panels = paired(slam_m)
     claims_out = []
     for c in config.get("claims", []) or []:
         cid = c.get("id")
@@ -469,16 +505,8 @@ def distillation_analysis(rows: list[dict[str, Any]], config: dict[str, Any]) ->
             if np.ptp(tea) <= 0 or diff.size < 3:
                 out["note"] = "teacher accuracy does not vary"
             else:
-                slope = float(np.polyfit(tea, diff, 1)[0])
-                rng = np.random.default_rng(0)
-                boots = []
-                for _ in range(2000):
-                    i = rng.integers(0, diff.size, diff.size)
-                    if np.ptp(tea[i]) > 0:
-                        boots.append(np.polyfit(tea[i], diff[i], 1)[0])
-                lo, hi = (float(q) for q in np.quantile(boots, [0.025, 0.975]))
-                out["measured"] = {"slope": slope, "ci": [lo, hi], "n_pairs": int(diff.size),
-                                   "teacher_acc_range": [float(tea.min()), float(tea.max())]}
+                out["measured"] = _noise_slope(diff, tea, panels)
+                lo, hi = out["measured"]["ci"]
                 out["verdict"] = ("consistent" if hi < 0 else "inconsistent" if lo > 0
                                   else "inconclusive")
         else:
@@ -566,6 +594,12 @@ def calibration_analysis(rows: list[dict[str, Any]], config: dict[str, Any]) -> 
 # ------------------------------------------------------------------------------------------
 # figures
 # ------------------------------------------------------------------------------------------
+#: Looks for method names that plotting.LEARNER_STYLE does not define.
+_LOCAL_STYLE: dict[str, dict[str, str]] = {
+    "labeled_only": {"color": "#555555", "marker": "x", "linestyle": (0, (1, 1)),
+                     "label": "Student on L only"},
+}
+
 _FIG_METHODS = ("labeled_only", "distill", "hard", "slam", "weighted", "forward", "taylor",
                 "threshold", "ups", "cleanlab")
 
@@ -604,7 +638,7 @@ def fig_distillation(results_dir: Path, figures_dir: Path) -> list[Path]:
                     v = [r["test_acc"] for r in sel if r[xkey] == x and r["method"] == m]
                     mu.append(np.mean(v))
                     sd.append(np.std(v, ddof=1) if len(v) > 1 else 0.0)
-                st = P.learner_style(m)
+                st = _LOCAL_STYLE.get(m) or P.learner_style(m)
                 ax.errorbar(xs, mu, yerr=sd, color=st["color"], marker=st["marker"],
                             linestyle=st["linestyle"], label=st["label"], capsize=2, ms=3)
             ax.set_xscale("log")

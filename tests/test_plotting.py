@@ -183,8 +183,8 @@ def test_figure_functions(name: str, results_root: Path, tmp_path: Path) -> None
 
 
 def test_figures_byte_identical(results_root: Path, tmp_path: Path) -> None:
-    a = P.fig_massart_robustness(results_root / "massart_robustness", tmp_path / "a")
-    b = P.fig_massart_robustness(results_root / "massart_robustness", tmp_path / "b")
+    a = P.fig_sample_complexity_gamma(results_root / "sample_complexity_gamma", tmp_path / "a")
+    b = P.fig_sample_complexity_gamma(results_root / "sample_complexity_gamma", tmp_path / "b")
     assert len(a) == 2
     for x, y in zip(a, b):
         assert _digest(x) == _digest(y), x.name

@@ -41,23 +41,45 @@ def dot(x: np.ndarray, w: np.ndarray) -> float:
 
 
 @numba.njit(**JIT_REDUCE)
-def dot_at(a: np.ndarray, b: np.ndarray, off: int, m: int) -> float:
-    """``sum_{k < m} a[k] * b[off + k]`` (vectorised reduction, see ``FASTMATH_REDUCE``)."""
+def leaky_relu_sum(z: np.ndarray, y: np.ndarray, eta: float) -> float:
+    """``sum_k LeakyReLU_eta(-y[k] z[k])`` (vectorised reduction, see ``FASTMATH_REDUCE``)."""
     acc = 0.0
-    for k in range(m):
-        acc += a[k] * b[off + k]
+    h = 0.5 - eta
+    for k in range(z.shape[0]):
+        t = -y[k] * z[k]
+        acc += 0.5 * t + h * abs(t)
     return acc
 
 
 @numba.njit(**JIT_REDUCE)
-def leaky_relu_sum(z: np.ndarray, y: np.ndarray, off: int, m: int, eta: float) -> float:
-    """``sum_{k < m} LeakyReLU_eta(-y[off + k] z[k])`` (vectorised reduction)."""
-    acc = 0.0
-    h = 0.5 - eta
-    for k in range(m):
-        t = -y[off + k] * z[k]
-        acc += 0.5 * t + h * abs(t)
-    return acc
+def axpy_dot(v: np.ndarray, cv: float, x: np.ndarray, xn: np.ndarray) -> tuple[float, float]:
+    """``v -= cv * x`` fused with ``(xn . v_new, xn . xn)`` (one pass over ``v``)."""
+    a = 0.0
+    b = 0.0
+    for j in range(v.shape[0]):
+        vj = v[j] - cv * x[j]
+        v[j] = vj
+        xj = xn[j]
+        a += xj * vj
+        b += xj * xj
+    return a, b
+
+
+@numba.njit(**JIT_REDUCE)
+def axpy_avg_dot(
+    v: np.ndarray, cv: float, x: np.ndarray, vsum: np.ndarray, s: float, xn: np.ndarray
+) -> tuple[float, float]:
+    """``v -= cv * x``, ``vsum += s * v_new`` fused with ``(xn . v_new, xn . xn)``."""
+    a = 0.0
+    b = 0.0
+    for j in range(v.shape[0]):
+        vj = v[j] - cv * x[j]
+        v[j] = vj
+        vsum[j] += s * vj
+        xj = xn[j]
+        a += xj * vj
+        b += xj * xj
+    return a, b
 
 
 @numba.njit(**JIT)
@@ -132,38 +154,52 @@ def sgd_pass(
     r = 0
     n_rec = record_at.shape[0]
     t = t0
+    cnt = 0
+    # (zv, xx) = (v . x, x . x) for the row about to be visited; the update of step k is fused
+    # with the inner products of row k + 1 (one pass over v per step, see axpy_dot)
+    zv = 0.0
+    xx = 0.0
+    if n > 0:
+        zv, xx = dot_and_sqnorm(X[order[0]], w)
     for k in range(n):
         if prefetch > 0 and k + prefetch < n:
             touched += touch_row(X[order[k + prefetch]])
         i = order[k]
         x = X[i]
         t = t0 + k + 1
-        zv, xx = dot_and_sqnorm(x, w)
         xx_sum += xx
         z = sc * zv
         yi = float(y[i])
-        if loss_stride > 0 and k % loss_stride == 0:
+        if loss_stride > 0 and cnt == 0:
             lv, dl = loss_and_dz(loss_id, scale * z, yi, params)
             loss_sum += lv
             n_loss += 1
         else:
             dl = loss_dz(loss_id, scale * z, yi, params)
+        if loss_stride > 0:
+            cnt += 1
+            if cnt == loss_stride:
+                cnt = 0
         c = lr0 / math.sqrt(t) * scale * dl
+        cv = 0.0
         if c != 0.0:
             cv = c / sc
-            for j in range(d):
-                w[j] -= cv * x[j]
             norm2 = norm2 - 2.0 * c * z + c * c * xx
             if norm2 > r2:
                 sc *= radius / math.sqrt(norm2)
                 norm2 = r2
-                if sc < 1e-8:
-                    for j in range(d):
-                        w[j] *= sc
-                    sc = 1.0
+        xn = X[order[k + 1]] if k + 1 < n else x
         if average:
+            zv, xx = axpy_avg_dot(w, cv, x, wsum, sc, xn)
+        elif c != 0.0:
+            zv, xx = axpy_dot(w, cv, x, xn)
+        else:
+            zv, xx = dot_and_sqnorm(xn, w)
+        if sc < 1e-8:
             for j in range(d):
-                wsum[j] += sc * w[j]
+                w[j] *= sc
+            zv *= sc
+            sc = 1.0
         if r < n_rec and t == record_at[r]:
             if average:
                 for j in range(d):
@@ -275,19 +311,24 @@ def _score_iterates(
     for b in range(nb):
         errc[b] = 0
     for i0 in range(0, n_val, _ROW_BLOCK):
-        m = min(_ROW_BLOCK, n_val - i0)
+        i1 = min(i0 + _ROW_BLOCK, n_val)
+        m = i1 - i0
+        zb = zv[:m]
+        yb = y_val[i0:i1]
         for b in range(nb):
             w0 = W[b, 0]
+            row = Xvt[0, i0:i1]
             for k in range(m):
-                zv[k] = w0 * Xvt[0, i0 + k]
+                zb[k] = w0 * row[k]
             for j in range(1, d):
                 wj = W[b, j]
+                row = Xvt[j, i0:i1]
                 for k in range(m):
-                    zv[k] += wj * Xvt[j, i0 + k]
+                    zb[k] += wj * row[k]
             e = 0
             for k in range(m):
-                pred = 1.0 if zv[k] >= 0.0 else -1.0
-                e += pred != y_val[i0 + k]
+                pred = 1.0 if zb[k] >= 0.0 else -1.0
+                e += pred != yb[k]
             errc[b] += e
 
 
@@ -373,21 +414,29 @@ def leaky_relu_full_batch(
             g[j] = 0.0
         obj = 0.0
         for i0 in range(0, n, rb):
-            m = min(rb, n - i0)
+            # slices (not ``a[i0 + k]``) keep the indices provably non-negative, which the
+            # vectoriser needs (no wraparound selects)
+            i1 = min(i0 + rb, n)
+            m = i1 - i0
+            zb = z[:m]
+            cb = c[:m]
+            yb = y[i0:i1]
             w0 = w[0]
+            row = Xt[0, i0:i1]
             for k in range(m):
-                z[k] = w0 * Xt[0, i0 + k]
+                zb[k] = w0 * row[k]
             for j in range(1, d):
                 wj = w[j]
+                row = Xt[j, i0:i1]
                 for k in range(m):
-                    z[k] += wj * Xt[j, i0 + k]
-            obj += leaky_relu_sum(z, y, i0, m, eta)
+                    zb[k] += wj * row[k]
+            obj += leaky_relu_sum(zb, yb, eta)
             for k in range(m):
-                zk = z[k]
+                zk = zb[k]
                 sgn = 1.0 if zk > 0.0 else (-1.0 if zk < 0.0 else 0.0)
-                c[k] = a * sgn - y[i0 + k]
+                cb[k] = a * sgn - yb[k]
             for j in range(d):
-                g[j] += dot_at(c, Xt[j], i0, m)
+                g[j] += dot(cb, Xt[j, i0:i1])
         objective[s] = obj / n
         if s == n_steps:
             break
