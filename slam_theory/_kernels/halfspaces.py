@@ -52,31 +52,45 @@ def leaky_relu_sum(z: np.ndarray, y: np.ndarray, eta: float) -> float:
 
 
 @numba.njit(**JIT_REDUCE)
-def axpy_dot(v: np.ndarray, cv: float, x: np.ndarray, xn: np.ndarray) -> tuple[float, float]:
-    """``v -= cv * x`` fused with ``(xn . v_new, xn . xn)`` (one pass over ``v``)."""
+def row_dot_and_sqnorm(X: np.ndarray, i: int, w: np.ndarray) -> tuple[float, float]:
+    """``(X[i] . w, X[i] . X[i])`` (indexes ``X`` directly: no row view, no refcounting)."""
+    a = 0.0
+    b = 0.0
+    for j in range(w.shape[0]):
+        xj = X[i, j]
+        a += xj * w[j]
+        b += xj * xj
+    return a, b
+
+
+@numba.njit(**JIT_REDUCE)
+def row_axpy_dot(
+    v: np.ndarray, cv: float, X: np.ndarray, i: int, i_next: int
+) -> tuple[float, float]:
+    """``v -= cv * X[i]`` fused with ``(X[i_next] . v_new, X[i_next] . X[i_next])``."""
     a = 0.0
     b = 0.0
     for j in range(v.shape[0]):
-        vj = v[j] - cv * x[j]
+        vj = v[j] - cv * X[i, j]
         v[j] = vj
-        xj = xn[j]
+        xj = X[i_next, j]
         a += xj * vj
         b += xj * xj
     return a, b
 
 
 @numba.njit(**JIT_REDUCE)
-def axpy_avg_dot(
-    v: np.ndarray, cv: float, x: np.ndarray, vsum: np.ndarray, s: float, xn: np.ndarray
+def row_axpy_avg_dot(
+    v: np.ndarray, cv: float, X: np.ndarray, i: int, vsum: np.ndarray, s: float, i_next: int
 ) -> tuple[float, float]:
-    """``v -= cv * x``, ``vsum += s * v_new`` fused with ``(xn . v_new, xn . xn)``."""
+    """``v -= cv * X[i]``, ``vsum += s * v_new``, fused with the products of ``X[i_next]``."""
     a = 0.0
     b = 0.0
     for j in range(v.shape[0]):
-        vj = v[j] - cv * x[j]
+        vj = v[j] - cv * X[i, j]
         v[j] = vj
         vsum[j] += s * vj
-        xj = xn[j]
+        xj = X[i_next, j]
         a += xj * vj
         b += xj * xj
     return a, b
@@ -156,16 +170,15 @@ def sgd_pass(
     t = t0
     cnt = 0
     # (zv, xx) = (v . x, x . x) for the row about to be visited; the update of step k is fused
-    # with the inner products of row k + 1 (one pass over v per step, see axpy_dot)
+    # with the inner products of row k + 1 (one pass over v per step, see row_axpy_dot)
     zv = 0.0
     xx = 0.0
     if n > 0:
-        zv, xx = dot_and_sqnorm(X[order[0]], w)
+        zv, xx = row_dot_and_sqnorm(X, order[0], w)
     for k in range(n):
         if prefetch > 0 and k + prefetch < n:
             touched += touch_row(X[order[k + prefetch]])
         i = order[k]
-        x = X[i]
         t = t0 + k + 1
         xx_sum += xx
         z = sc * zv
@@ -188,13 +201,13 @@ def sgd_pass(
             if norm2 > r2:
                 sc *= radius / math.sqrt(norm2)
                 norm2 = r2
-        xn = X[order[k + 1]] if k + 1 < n else x
+        i_next = order[k + 1] if k + 1 < n else i
         if average:
-            zv, xx = axpy_avg_dot(w, cv, x, wsum, sc, xn)
+            zv, xx = row_axpy_avg_dot(w, cv, X, i, wsum, sc, i_next)
         elif c != 0.0:
-            zv, xx = axpy_dot(w, cv, x, xn)
+            zv, xx = row_axpy_dot(w, cv, X, i, i_next)
         else:
-            zv, xx = dot_and_sqnorm(xn, w)
+            zv, xx = row_dot_and_sqnorm(X, i_next, w)
         if sc < 1e-8:
             for j in range(d):
                 w[j] *= sc
