@@ -74,7 +74,10 @@ __all__ = [
 _EMPTY_I = np.zeros(0, dtype=np.int64)
 #: The SGD kernels evaluate the per-sample loss for ``history_`` on every 8th sample only.
 _LOSS_STRIDE = 8
-#: Rows touched ahead of use on shuffled passes (software prefetch distance).
+#: Software prefetch distance (rows) of the SGD and Perceptron kernels, on every pass: the
+#: per-row update chain is latency-bound, so the hardware prefetcher alone does not keep up
+#: even in order (measured at n = 1e6, d = 100: in-order epoch 0.22 s -> 0.14 s, shuffled
+#: 1.09 s -> 0.58 s; distances 8 and 16 were slower).
 _PREFETCH = 4
 
 
@@ -307,7 +310,7 @@ class _SGDHalfspace(_HalfspaceBase):
         rec = _log_grid(t0, t0 + order.shape[0])
         rec_coef = np.empty((rec.shape[0], X.shape[1]))
         rec_obj = np.empty(rec.shape[0])
-        prefetch = _PREFETCH if shuffled else 0
+        prefetch = _PREFETCH
         t, _, _, n_rec, xx_sum = _kh.sgd_pass(
             X, y, order, self.w_, self.wsum_, loss_id, params, scale, lr0, t0, 1.0, avg,
             _LOSS_STRIDE, prefetch, rec, rec_coef, rec_obj,
@@ -893,7 +896,7 @@ class _PerceptronBase(_HalfspaceBase):
         rec = _log_grid(t0, t0 + order.shape[0])
         rec_coef = np.empty((rec.shape[0], X.shape[1]))
         rec_obj = np.empty(rec.shape[0])
-        prefetch = _PREFETCH if shuffled else 0
+        prefetch = _PREFETCH
         t, mistakes, n_rec, xx_sum = _kh.perceptron_pass(
             X, y, order, self.w_, self.u_, t0, prefetch, rec, rec_coef, rec_obj
         )

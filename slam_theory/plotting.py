@@ -866,7 +866,8 @@ def _threshold_figure(
                 elinewidth=0.6, capthick=0.6,
             )
             j0 = int(np.argmin(np.where(ok, x, np.inf)))
-            anchor_pts.append((float(x[j0]), float(nn[j0])))
+            if ok.sum() >= 2:  # anchor theory lines on series with a slope
+                anchor_pts.append((float(x[j0]), float(nn[j0])))
         if anchor_pts:
             x_all = np.concatenate([np.asarray(t[ekey]["x"], float) for t in ths.values()
                                     if ekey in t])
@@ -1044,7 +1045,8 @@ def fig_noise_rate(results_dir: Path, figures_dir: Path) -> list[Path]:
                      linestyle=st["linestyle"],
                      label=f"{st['label']}: {fe}" if fe else st["label"])
             j0 = int(np.argmin(np.where(ok, x, np.inf)))
-            pts.append((float(x[j0]), float(nn[j0])))
+            if ok.sum() >= 2:
+                pts.append((float(x[j0]), float(nn[j0])))
         if pts:
             xs = np.concatenate([np.asarray(t[ekey]["x"], float) for t in ths.values()
                                  if ekey in t])
@@ -1165,9 +1167,11 @@ def fig_convergence_forward(results_dir: Path, figures_dir: Path) -> list[Path]:
                 ax.set_ylim(bottom=min(lows) / 3.0)
             if any(m == "disagreement" for m, _ in metrics):
                 ax.set_ylim(top=1.0)
+            bottom = any(m == "disagreement" for m, _ in metrics)  # top right is busy there
             for i_s, (color, text) in enumerate(slopes):
-                ax.text(0.98, 0.97 - 0.075 * i_s, text, transform=ax.transAxes, ha="right",
-                        va="top", fontsize=5.5, color=color)
+                y_t = 0.03 + 0.075 * i_s if bottom else 0.97 - 0.075 * i_s
+                ax.text(0.98, y_t, text, transform=ax.transAxes, ha="right",
+                        va="bottom" if bottom else "top", fontsize=5.5, color=color)
             ax.set_title(f"({'abc'[k]})", fontsize=7, loc="left")
         fig.legend(list(handles.values()), list(handles), loc="outside lower center", ncols=3)
         paths = save_figure(fig, figures_dir, "convergence_forward")

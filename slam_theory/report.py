@@ -15,6 +15,7 @@ from typing import Any
 __all__ = ["render_report", "write_report"]
 
 NA = "n/a"
+_MAX_MEASURED = 200
 _COLUMNS = ("experiment", "claim", "paper's statement", "learner", "measured", "theory",
             "preset", "verdict")
 
@@ -25,7 +26,11 @@ def _num(value: Any) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        return NA if not math.isfinite(value) else f"{value:.3g}"
+        if not math.isfinite(value):
+            return NA
+        if value.is_integer() and abs(value) < 1e6:
+            return str(int(value))  # counts stored as floats: 16000.0 -> 16000
+        return f"{value:.3g}"
     if value is None:
         return NA
     return str(value)
@@ -47,10 +52,23 @@ def _measured(claim: dict[str, Any]) -> str:
         return text
     measured = claim.get("measured")
     if isinstance(measured, dict) and measured:
-        return ", ".join(f"{k}={_num(v)}" for k, v in measured.items())
-    if measured not in (None, "", {}):
-        return _num(measured)
-    return NA
+        text = ", ".join(f"{k}={_compact(v)}" for k, v in measured.items())
+    elif measured not in (None, "", {}, []):
+        text = _compact(measured)
+    else:
+        return NA
+    if len(text) > _MAX_MEASURED:
+        text = text[: _MAX_MEASURED - 1].rstrip() + "… (see summary.json)"
+    return text
+
+
+def _compact(value: Any) -> str:
+    """Numbers to 3 significant digits, nested lists and dicts kept short."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_compact(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_compact(v) for v in value) + "]"
+    return _num(value)
 
 
 def _load(path: Path) -> tuple[dict[str, Any] | None, str | None]:
@@ -147,8 +165,12 @@ def render_report(results_root: str | os.PathLike[str]) -> str:
             lines += [desc, ""]
         lines.append(f"Preset: {_cell(data.get('preset'))}.")
         for claim in data.get("claims") or []:
-            if isinstance(claim, dict) and claim.get("notes"):
-                lines.append(f"- {_cell(claim.get('id'))}: {_cell(claim['notes'])}")
+            if not isinstance(claim, dict):
+                continue
+            why = [str(claim[k]) for k in ("reason", "notes") if claim.get(k)]
+            if why:
+                lines.append(f"- {_cell(claim.get('id'))} ({_cell(claim.get('verdict'))}): "
+                             f"{_cell('; '.join(why))}")
         tables = data.get("tables_md")
         if isinstance(tables, str):
             tables = [tables]

@@ -49,3 +49,17 @@ def test_report_table(tmp_path: Path) -> None:
 def test_report_empty(tmp_path: Path) -> None:
     text = report.write_report(tmp_path / "new").read_text()
     assert "Experiments: 0" in text and "n/a" in text
+
+
+def test_measured_numbers_are_compact(tmp_path: Path) -> None:
+    nested = {"slam": {str(e): {"ci": [0.0123456, 0.5], "n": 16000.0} for e in range(40)}}
+    _summary(tmp_path, "noise_rate", {
+        "experiment": "noise_rate", "preset": "full",
+        "claims": [{"id": "reach", "measured": nested, "verdict": "consistent",
+                    "reason": "median <= eps everywhere"}],
+    })
+    text = report.write_report(tmp_path).read_text()
+    row = next(line for line in text.splitlines() if line.startswith("| noise_rate"))
+    assert "slam={0: {ci: [0.0123, 0.5], n: 16000}" in row
+    assert "(see summary.json)" in row and len(row) < 400
+    assert "- reach (consistent): median <= eps everywhere" in text

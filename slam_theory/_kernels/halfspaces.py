@@ -14,6 +14,9 @@ import math
 
 import numba
 import numpy as np
+from llvmlite import ir
+from numba.core import cgutils, types
+from numba.extending import intrinsic
 
 from slam_theory._kernels._config import JIT, JIT_REDUCE
 from slam_theory._kernels.losses import loss_and_dz, loss_dz
@@ -96,14 +99,33 @@ def row_axpy_avg_dot(
     return a, b
 
 
-@numba.njit(**JIT)
-def touch_row(x: np.ndarray) -> float:
-    """Load one element per cache line of ``x`` (a software prefetch for shuffled passes)."""
-    d = x.shape[0]
-    acc = 0.0
-    for j in range(0, d, 8):
-        acc += x[j]
-    return acc + x[d - 1]
+@intrinsic
+def prefetch_row(typingctx, X, i):
+    """Software prefetch (``prefetcht0``) of every cache line of row ``i`` of a C-contiguous 2-D
+    float64 array.  A hint only: no load is issued, so nothing waits for it and no result can
+    change; ``i`` must be a valid row index (not wrapped)."""
+    sig = types.void(X, i)
+
+    def codegen(context, builder, signature, args):
+        aryty = signature.args[0]
+        ary = context.make_array(aryty)(context, builder, args[0])
+        i64 = ir.IntType(64)
+        i32 = ir.IntType(32)
+        i8p = ir.IntType(8).as_pointer()
+        zero = ir.Constant(i64, 0)
+        ptr = cgutils.get_item_pointer(context, builder, aryty, ary, [args[1], zero],
+                                       wraparound=False)
+        fnty = ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32])
+        fn = cgutils.get_or_insert_function(builder.module, fnty, "llvm.prefetch.p0")
+        base = builder.bitcast(ptr, i8p)
+        ncols = cgutils.unpack_tuple(builder, ary.shape, 2)[1]
+        nbytes = builder.mul(ncols, ir.Constant(i64, 8))
+        with cgutils.for_range_slice(builder, zero, nbytes, ir.Constant(i64, 64)) as (off, _):
+            builder.call(fn, [builder.gep(base, [off]), ir.Constant(i32, 0), ir.Constant(i32, 3),
+                              ir.Constant(i32, 1)])
+        return context.get_dummy_value()
+
+    return sig, codegen
 
 
 @numba.njit(**JIT)
@@ -138,7 +160,9 @@ def sgd_pass(
     global steps in ``record_at`` (sorted, within this pass) the averaged (or, if not
     ``average``, current) iterate is written to ``rec_coef`` and the running mean of the
     evaluated losses to ``rec_obj`` (NaN if none yet).  If ``prefetch > 0`` the row visited
-    ``prefetch`` steps ahead is touched early (helps shuffled orders).
+    ``prefetch`` steps ahead is software-prefetched (:func:`prefetch_row`; a hint that cannot
+    change any result).  The update of step ``k`` is fused with the inner products of the row
+    of step ``k + 1`` (:func:`row_axpy_dot`), one pass over ``w`` per step.
 
     Returns
     -------
@@ -151,7 +175,7 @@ def sgd_pass(
     n_rec : int
         Number of records written.
     xx_sum : float
-        ``sum_k ||x_order[k]||^2`` (plus ``0 *`` the prefetched values): finite iff every
+        ``sum_k ||x_order[k]||^2``: finite iff every
         visited row is finite and not astronomically large -- the caller's finiteness check.
     """
     n = order.shape[0]
@@ -164,7 +188,6 @@ def sgd_pass(
     loss_sum = 0.0
     n_loss = 0
     xx_sum = 0.0
-    touched = 0.0
     r = 0
     n_rec = record_at.shape[0]
     t = t0
@@ -177,7 +200,7 @@ def sgd_pass(
         zv, xx = row_dot_and_sqnorm(X, order[0], w)
     for k in range(n):
         if prefetch > 0 and k + prefetch < n:
-            touched += touch_row(X[order[k + prefetch]])
+            prefetch_row(X, order[k + prefetch])
         i = order[k]
         t = t0 + k + 1
         xx_sum += xx
@@ -224,7 +247,7 @@ def sgd_pass(
             r += 1
     for j in range(d):
         w[j] *= sc
-    return t, loss_sum, n_loss, r, xx_sum + 0.0 * touched
+    return t, loss_sum, n_loss, r, xx_sum
 
 
 @numba.njit(**JIT)
@@ -263,31 +286,30 @@ def perceptron_pass(
     d = w.shape[0]
     mistakes = 0
     xx_sum = 0.0
-    touched = 0.0
     r = 0
     n_rec = record_at.shape[0]
     t = t0
     for k in range(n):
         i = order[k]
-        x = X[i]
         t = t0 + k + 1
         if prefetch > 0 and k + prefetch < n:
-            touched += touch_row(X[order[k + prefetch]])
+            prefetch_row(X, order[k + prefetch])
         yi = float(y[i])
-        z, xx = dot_and_sqnorm(x, w)
+        z, xx = row_dot_and_sqnorm(X, i, w)
         xx_sum += xx
         if yi * z <= 0.0:
             mistakes += 1
             ct = t * yi
             for j in range(d):
-                w[j] += yi * x[j]
-                u[j] += ct * x[j]
+                xj = X[i, j]
+                w[j] += yi * xj
+                u[j] += ct * xj
         if r < n_rec and t == record_at[r]:
             for j in range(d):
                 rec_coef[r, j] = w[j]
             rec_obj[r] = mistakes / (k + 1)
             r += 1
-    return t, mistakes, r, xx_sum + 0.0 * touched
+    return t, mistakes, r, xx_sum
 
 
 #: Rows per block in :func:`leaky_relu_full_batch` (a block of the transposed data stays in L1/L2).
