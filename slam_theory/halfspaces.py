@@ -139,7 +139,10 @@ class _HalfspaceBase(ClassifierMixin, BaseEstimator):
     # ------------------------------------------------------------------ labels
     @staticmethod
     def _binary_classes(y: np.ndarray) -> np.ndarray:
-        if y.dtype.kind in "iub":  # fast path: min/max instead of a sort
+        if y.dtype.kind in "iu" and y.ndim == 1 and y.size > 0:  # fast path: one pass, no sort
+            lo, hi, n_cls = _kh.binary_scan(y)
+            classes = np.array([lo, hi], dtype=y.dtype)[: min(n_cls, 2)]
+        elif y.dtype.kind in "iub":  # fast path: min/max instead of a sort
             lo, hi = y.min(), y.max()
             n_cls = 1 if lo == hi else (2 if np.all((y == lo) | (y == hi)) else 3)
             classes = np.array([lo, hi], dtype=y.dtype)[: min(n_cls, 2)]
@@ -160,6 +163,10 @@ class _HalfspaceBase(ClassifierMixin, BaseEstimator):
 
     def _encode(self, y: np.ndarray) -> np.ndarray:
         classes = self.classes_
+        if y.dtype.kind in "iuf" and y.dtype == classes.dtype and y.ndim == 1:
+            out = np.empty(y.shape[0])  # fast path: one pass (kernel), same result
+            if _kh.encode_pm(y, classes[0], classes[1], out) == 0:
+                return out
         pos = y == classes[1]
         if not np.all(pos | (y == classes[0])):
             bad = np.setdiff1d(np.unique(y), classes)
