@@ -164,9 +164,18 @@ def _cmd_figures(args: argparse.Namespace) -> int:
     else:
         files = _experiment_files(args.experiments_dir)
     written = sweep.make_figures(files, args.results, args.out)
+    _write_figure_index(args.out)
     n = sum(len(v) for v in written.values())
     print(f"{n} figure files written to {args.out}/ for {len(written)} experiments")
     return 0
+
+
+def _write_figure_index(figures_dir: str) -> None:
+    """(Re)write ``figures_dir/README.md`` once every figure function has run."""
+    from slam_theory import plotting
+
+    if Path(figures_dir).is_dir():
+        plotting.write_index(figures_dir)
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -208,6 +217,7 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
             continue
         _print_run(res)
     written = sweep.make_figures(files, args.results, args.figures)
+    _write_figure_index(args.figures)
     n_fig = sum(len(v) for v in written.values())
     rep = report.write_report(args.results)
     print(f"results: {args.results}/  figures: {args.figures}/ ({n_fig} files)  report: {rep}")

@@ -604,6 +604,19 @@ _FIG_METHODS = ("labeled_only", "distill", "hard", "slam", "weighted", "forward"
                 "threshold", "ups", "cleanlab")
 
 
+#: One-line captions for ``figures/README.md`` (read by :func:`slam_theory.plotting.write_index`).
+FIGURE_CAPTIONS: dict[str, str] = {
+    "distillation_digits": "Left: student test accuracy vs the labeled-set size |L| per method "
+    "(mean and std over seeds; the teacher is trained on L); right: SLaM minus vanilla "
+    "distillation per paired run vs the teacher's test accuracy, with the fitted slope.",
+    "distillation_synthetic": "The same on Gaussian mixtures with 10 and 100 classes (an "
+    "analogue of CIFAR-10/100): accuracy vs labels per class, and the SLaM - distillation gap "
+    "vs teacher accuracy.",
+    "alpha_calibration": "Left: reliability diagram, the isotonic alpha(margin) fitted on V "
+    "against the teacher's accuracy on test per margin bin; right: top-k coverage on test.",
+}
+
+
 def fig_distillation(results_dir: Path, figures_dir: Path) -> list[Path]:
     """Test accuracy vs the last ``group_by`` parameter per method (one panel per value of the
     others), and the paired SLaM - distillation gap vs teacher accuracy.  Also (re)writes

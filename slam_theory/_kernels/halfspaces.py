@@ -99,37 +99,6 @@ def row_axpy_avg_dot(
     return a, b
 
 
-@numba.njit(**JIT_REDUCE)
-def row_dot3(X: np.ndarray, i_next: int, i: int, v: np.ndarray) -> tuple[float, float, float]:
-    """``(X[i_next] . v, X[i_next] . X[i], X[i_next] . X[i_next])`` in one pass."""
-    a = 0.0
-    b = 0.0
-    c = 0.0
-    for j in range(v.shape[0]):
-        xn = X[i_next, j]
-        a += xn * v[j]
-        b += xn * X[i, j]
-        c += xn * xn
-    return a, b, c
-
-
-@numba.njit(**JIT)
-def row_axpy(v: np.ndarray, cv: float, X: np.ndarray, i: int) -> None:
-    """``v -= cv * X[i]``."""
-    for j in range(v.shape[0]):
-        v[j] -= cv * X[i, j]
-
-
-@numba.njit(**JIT)
-def row_axpy_avg(v: np.ndarray, cv: float, X: np.ndarray, i: int, vsum: np.ndarray,
-                 s: float) -> None:
-    """``v -= cv * X[i]`` and ``vsum += s * v_new``."""
-    for j in range(v.shape[0]):
-        vj = v[j] - cv * X[i, j]
-        v[j] = vj
-        vsum[j] += s * vj
-
-
 @intrinsic
 def prefetch_row(typingctx, X, i):
     """Software prefetch (``prefetcht0``) of every cache line of row ``i`` of a C-contiguous 2-D
@@ -216,7 +185,6 @@ def sgd_pass(
     for j in range(d):
         norm2 += w[j] * w[j]
     sc = 1.0
-    isc = 1.0
     loss_sum = 0.0
     n_loss = 0
     xx_sum = 0.0
@@ -224,10 +192,8 @@ def sgd_pass(
     n_rec = record_at.shape[0]
     t = t0
     cnt = 0
-    # (zv, xx) = (v . x, x . x) for the row about to be visited.  The products of the next row
-    # with the current v are taken before this step's loss is known and corrected afterwards,
-    # x' . (v - cv x) = x' . v - cv (x' . x): the inner products then run in parallel with the
-    # loss instead of on the step-to-step dependency chain.
+    # (zv, xx) = (v . x, x . x) for the row about to be visited; the update of step k is fused
+    # with the inner products of row k + 1 (one pass over v per step, see row_axpy_dot)
     zv = 0.0
     xx = 0.0
     if n > 0:
@@ -237,8 +203,6 @@ def sgd_pass(
             prefetch_row(X, order[k + prefetch])
         i = order[k]
         t = t0 + k + 1
-        i_next = order[k + 1] if k + 1 < n else i
-        pn, qn, xxn = row_dot3(X, i_next, i, w)
         xx_sum += xx
         z = sc * zv
         yi = float(y[i])
@@ -255,24 +219,23 @@ def sgd_pass(
         c = lr0 / math.sqrt(t) * scale * dl
         cv = 0.0
         if c != 0.0:
-            cv = c * isc
+            cv = c / sc
             norm2 = norm2 - 2.0 * c * z + c * c * xx
             if norm2 > r2:
                 sc *= radius / math.sqrt(norm2)
-                isc = 1.0 / sc  # off the critical path (cv = c * isc, not c / sc)
                 norm2 = r2
+        i_next = order[k + 1] if k + 1 < n else i
         if average:
-            row_axpy_avg(w, cv, X, i, wsum, sc)
+            zv, xx = row_axpy_avg_dot(w, cv, X, i, wsum, sc, i_next)
         elif c != 0.0:
-            row_axpy(w, cv, X, i)
-        zv = pn - cv * qn
-        xx = xxn
+            zv, xx = row_axpy_dot(w, cv, X, i, i_next)
+        else:
+            zv, xx = row_dot_and_sqnorm(X, i_next, w)
         if sc < 1e-8:
             for j in range(d):
                 w[j] *= sc
             zv *= sc
             sc = 1.0
-            isc = 1.0
         if r < n_rec and t == record_at[r]:
             if average:
                 for j in range(d):

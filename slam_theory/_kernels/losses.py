@@ -114,12 +114,12 @@ def loss_dz(loss_id: int, z: float, y: float, p: np.ndarray) -> float:
     c1 = p[2 + j]
     c0 = p[j]
     if c1 > 0.0 and c0 > 0.0:
-        # s (1 - s) / q = e / ((1 + e) (c1 + c0 e)) for z >= 0 (c0 <-> c1 for z < 0), with
-        # e = exp(-|z|) <= 1: one division on the SGD step's dependency chain instead of two
         e = math.exp(-abs(z))
         if z >= 0.0:
-            q = c1 + c0 * e
+            s = 1.0 / (1.0 + e)
+            sc = e * s
         else:
-            q = c0 + c1 * e
-        return -(c1 - c0) * e / ((1.0 + e) * q)
+            sc = 1.0 / (1.0 + e)
+            s = e * sc
+        return -(c1 - c0) * (s * sc) / (c1 * s + c0 * sc)
     return mixed_nll(z, c1, c0)[1]
