@@ -38,6 +38,7 @@ __all__ = [
     "convergence_trajectory",
     "data_dim",
     "halfspace_error",
+    "halfspace_stream_error",
     "make_generator",
     "make_learner",
     "projection_dim",
@@ -336,6 +337,53 @@ def halfspace_error(params: Mapping[str, Any], seed: np.random.SeedSequence) -> 
         "flip_rate": float(np.mean(y_noisy != y)),
         "dim": int(Xfit.shape[1]),
     }
+
+
+def halfspace_stream_error(
+    params: Mapping[str, Any], seed: np.random.SeedSequence
+) -> dict[str, Any]:
+    """Like :func:`halfspace_error` for an online learner, in ``O(batch * d)`` memory.
+
+    The data come from the generator's ``stream(n, batch)`` mode and are fed batch by batch
+    to ``partial_fit`` (one pass), so a trial with ``n = 1e8`` never holds more than one
+    batch.  Noise is RCN (``noise = "rcn"``) drawn batch by batch from the trial's noise
+    stream.  The learner must support ``partial_fit`` ("slam", "leaky_relu_online",
+    "perceptron", "averaged_perceptron", "logistic", "unbiased", "forward", "backward").
+
+    Parameters
+    ----------
+    params : mapping
+        As :func:`halfspace_error` (no projection, RCN only), plus ``batch`` (default 65536).
+    seed : SeedSequence
+        The trial's seed (not mutated).
+
+    Returns
+    -------
+    dict
+        ``disagreement`` (exact), ``n_seen`` and ``flip_rate``.
+    """
+    from slam_theory import noise
+
+    if str(_get(params, "noise", "rcn")) != "rcn":
+        raise ValueError("halfspace_stream_error supports noise = 'rcn' only")
+    gen = make_generator(params, _child(seed, _DATA))
+    n = int(params["n"])
+    batch = int(_get(params, "batch", 65536))
+    rcn = noise.RCN(float(_get(params, "eta", 0.0)))
+    noise_rng = np.random.default_rng(_child(seed, _NOISE))
+    est = make_learner(params, random_state=_child(seed, _LEARNER))
+    if not hasattr(est, "partial_fit"):
+        raise ValueError(f"learner {params['learner']!r} has no partial_fit (not online)")
+    flips = 0
+    seen = 0
+    for Xb, yb in gen.stream(n, batch):
+        yb_noisy = rcn.corrupt(yb, random_state=noise_rng)
+        flips += int(np.count_nonzero(yb_noisy != yb))
+        seen += yb.shape[0]
+        est.partial_fit(Xb, yb_noisy, classes=np.array([-1, 1]))
+    w = np.asarray(est.coef_, dtype=float).ravel()
+    disagreement = float(gen.disagreement(w)) if np.any(w) else 0.5
+    return {"disagreement": disagreement, "n_seen": seen, "flip_rate": flips / seen}
 
 
 def convergence_trajectory(

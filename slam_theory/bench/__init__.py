@@ -16,7 +16,7 @@ from typing import Any
 __all__ = ["FIELDS", "TOPICS", "format_table", "run_all"]
 
 #: Topic modules, in the order they run.
-TOPICS: tuple[str, ...] = ("sampling", "halfspaces", "students")
+TOPICS: tuple[str, ...] = ("sampling", "halfspaces", "students", "streaming")
 
 #: Keys of one benchmark result.
 FIELDS: tuple[str, ...] = (
