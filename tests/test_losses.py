@@ -54,8 +54,9 @@ def test_gradient_matches_finite_differences(case, seed, wscale):
     f, args = LOSS_CASES[case](r)
     _, grad = f(w, X, y, *args)
     if case == "leaky_relu":
-        # piecewise linear: the subgradient is the gradient away from the kinks
-        assert np.all(np.abs(X @ w) > 1e-4)
+        # piecewise linear: the subgradient is the gradient away from the kinks, so
+        # finite differences (step 1e-6) are only meaningful when no margin is near 0
+        assume(np.all(np.abs(X @ w) > 1e-4))
     num = _central_diff(lambda v: f(v, X, y, *args)[0], w)
     np.testing.assert_allclose(grad, num, rtol=1e-5, atol=1e-7)
 
