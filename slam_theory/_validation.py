@@ -15,18 +15,18 @@ import numpy as np
 
 __all__ = [
     "as_generator",
+    "check_binary_labels",
     "check_bool",
+    "check_choice",
+    "check_eta",
     "check_finite_array",
+    "check_gamma",
     "check_in_range",
     "check_int",
-    "check_eta",
-    "check_gamma",
-    "check_probability",
     "check_proba_matrix",
+    "check_probability",
     "check_transition_matrix",
-    "check_binary_labels",
     "check_unit_vector",
-    "check_choice",
 ]
 
 
