@@ -108,7 +108,10 @@ def test_any_two_labels_and_ties():
 @pytest.mark.parametrize("est", CHECKED[:1] + CHECKED[3:4], ids=["slam", "perceptron"])
 def test_partial_fit_is_one_pass_and_matches_fit(est):
     _, X, _, yn = _rcn_problem(3_000, seed=4)
-    a = est.__class__(**{**est.get_params(), "max_iter": 1, "shuffle": False}).fit(X, yn)
+    # partial_fit knows no horizon: it is one pass of the decaying-step schedule
+    extra = {"schedule": "invsqrt"} if "schedule" in est.get_params() else {}
+    a = est.__class__(**{**est.get_params(), "max_iter": 1, "shuffle": False, **extra})
+    a.fit(X, yn)
     b = est.__class__(**est.get_params()).partial_fit(X, yn)
     np.testing.assert_allclose(a.coef_, b.coef_, rtol=1e-12, atol=1e-15)
     assert b.n_iter_ == 1 and b.t_ == X.shape[0]
@@ -217,13 +220,15 @@ def test_partial_fit_nan_batch_leaves_state_untouched():
 
 
 # ---------------------------------------------------------------------- kernels vs references
-def _ref_sgd(X, y, order, w, wsum, loss_id, params, scale, lr0, t0, radius, average):
+def _ref_sgd(X, y, order, w, wsum, loss_id, params, scale, lr0, t0, radius, average,
+             decay=True):
     w = w.copy()
     wsum = wsum.copy()
     for k, i in enumerate(order):
         t = t0 + k + 1
         _, dl = KL.loss_and_dz(loss_id, scale * float(X[i] @ w), float(y[i]), params)
-        w = w - lr0 / math.sqrt(t) * scale * dl * X[i]
+        step = lr0 / math.sqrt(t) if decay else lr0
+        w = w - step * scale * dl * X[i]
         nrm = np.linalg.norm(w)
         if nrm > radius:
             w = w * (radius / nrm)
@@ -265,6 +270,37 @@ def test_sgd_kernel_matches_reference(loss_id, params, average):
     w5, ws5 = _ref_sgd(X, y, order[:5], w0, np.zeros(d), loss_id, params, 3.0, 0.5, 3, 1.0,
                        average)
     np.testing.assert_allclose(rc[1], ws5 / 8 if average else w5, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("loss_id", [KL.LOGISTIC, KL.MIXED])
+def test_sgd_kernel_constant_step_matches_reference(loss_id):
+    r = np.random.default_rng(11)
+    n, d = 300, 6
+    X = r.normal(size=(n, d)) / 2
+    y = np.where(r.random(n) < 0.5, -1.0, 1.0)
+    order = r.permutation(n).astype(np.int64)
+    params = np.array([0.7, 0.3, 0.3, 0.7])
+    w, wsum = np.zeros(d), np.zeros(d)
+    e = np.zeros(0, dtype=np.int64)
+    KH.sgd_pass(X, y, order, w, wsum, loss_id, params, 3.0, 0.05, 0, 1.0, True, 0, 0, e,
+                np.empty((0, d)), np.empty(0), False)
+    w_ref, wsum_ref = _ref_sgd(X, y, order, np.zeros(d), np.zeros(d), loss_id, params, 3.0,
+                               0.05, 0, 1.0, True, decay=False)
+    np.testing.assert_allclose(w, w_ref, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(wsum, wsum_ref, rtol=1e-9, atol=1e-12)
+
+
+def test_slam_horizon_schedule_is_constant_step_average():
+    _, X, _, yn = _rcn_problem(2_000, seed=8)
+    est = H.SLaMHalfspace(eta=0.3, gamma=0.1, shuffle=False).fit(X, yn)
+    scale = math.log(0.95 / 0.05) / 0.1
+    n, d = X.shape
+    _, wsum = _ref_sgd(X, yn.astype(float), np.arange(n), np.zeros(d), np.zeros(d),
+                       KL.MIXED, np.array([0.7, 0.3, 0.3, 0.7]), scale,
+                       1.0 / scale / math.sqrt(n), 0, 1.0, True, decay=False)
+    np.testing.assert_allclose(est.coef_.ravel(), wsum / n, rtol=1e-8, atol=1e-12)
+    with pytest.raises(ValueError, match="schedule"):
+        H.SLaMHalfspace(eta=0.3, schedule="cosine").fit(X, yn)
 
 
 def test_perceptron_kernel_matches_reference():

@@ -147,8 +147,12 @@ def sgd_pass(
     record_at: np.ndarray,
     rec_coef: np.ndarray,
     rec_obj: np.ndarray,
+    decay: bool = True,
 ) -> tuple[int, float, int, int, float]:
     """One pass of projected SGD over ``X[order]``.
+
+    The step of global step ``t`` is ``lr0 / sqrt(t)`` if ``decay`` (default) and the constant
+    ``lr0`` otherwise (a fixed-horizon schedule: the caller passes ``lr0 = c / sqrt(T)``).
 
     Step ``t`` (global, 1-based, ``t = t0 + k + 1``) uses the sample ``i = order[k]``:
     ``z = scale * (w . x_i)``, ``w <- Proj_{||w|| <= radius}(w - lr0 / sqrt(t) * scale *
@@ -216,7 +220,7 @@ def sgd_pass(
             cnt += 1
             if cnt == loss_stride:
                 cnt = 0
-        c = lr0 / math.sqrt(t) * scale * dl
+        c = (lr0 / math.sqrt(t) if decay else lr0) * scale * dl
         cv = 0.0
         if c != 0.0:
             cv = c / sc
