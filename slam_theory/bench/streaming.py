@@ -2,7 +2,7 @@
 
 Runs :func:`slam_theory.trials.halfspace_stream_error` (one pass of the online LeakyReLU
 learner over ``MarginHalfspace.stream``) in a fresh subprocess and reads its peak resident
-set size (``ru_maxrss``).  The peer is the same subprocess with ``n = batch`` (imports, compiled
+set size (``VmHWM``, Linux).  The peer is the same subprocess with ``n = batch`` (imports, compiled
 kernels and one batch: the floor any streaming run pays), so ``ours - peer`` is what the
 ``n`` extra examples cost.  The ratio reported is the memory an in-memory ``X`` of ``n x d``
 float64 would need divided by that extra cost (target: at least 10x, i.e. clearly not
@@ -18,14 +18,17 @@ import time
 from typing import Any
 
 _CHILD = r"""
-import json, resource, sys
+import json, sys
 import numpy as np
 from slam_theory import trials
 n, d, batch = (int(a) for a in sys.argv[1:4])
 params = {"learner": "leaky_relu_online", "d": d, "gamma": 0.05, "eta": 0.2, "n": n,
           "batch": batch}
 out = trials.halfspace_stream_error(params, np.random.SeedSequence(0))
-out["maxrss_bytes"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+# VmHWM (this process's own peak RSS): ru_maxrss would carry the parent's peak across exec
+with open("/proc/self/status") as fh:
+    hwm = next(line for line in fh if line.startswith("VmHWM:"))
+out["maxrss_bytes"] = int(hwm.split()[1]) * 1024
 print(json.dumps(out))
 """
 
