@@ -712,14 +712,16 @@ def read_trials(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
     Returns
     -------
     list of dict
-        One dict per row, trials in file order, each trial's rows in ascending ``row``.
+        One dict per row, trials sorted by their key (canonical JSON of the parameters and
+        the seed index, so the order does not depend on which worker finished first), each
+        trial's rows in ascending ``row``.
     """
     parsed = _parse_file(Path(path))
     if parsed.header is None:
         return []
     return [
         {h: _parse_cell(c) for h, c in zip(parsed.header, cells)}
-        for _, _, rows in parsed.blocks
+        for _, _, rows in sorted(parsed.blocks, key=lambda b: b[0])
         for cells in rows
     ]
 
