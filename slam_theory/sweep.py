@@ -612,12 +612,22 @@ def _execute(
     spawn_key: tuple[int, ...],
     key: str,
 ) -> tuple[str, list[dict[str, Any]], float, str, int]:
-    """Run one trial in a worker; return (key, rows, wall seconds, host, pid)."""
+    """Run one trial in a worker; return (key, rows, wall seconds, host, pid).
+
+    The trial runs with BLAS/OpenMP pools limited to one thread: a BLAS product's rounding
+    depends on how many threads split it, and the number a worker gets depends on the job
+    count (loky gives each worker ``cores // n_jobs``), so without this limit the same seed
+    could give different last bits on 1 and N workers.  Numba kernels are unaffected (their
+    chunking is fixed).
+    """
+    from threadpoolctl import threadpool_limits
+
     fn = _resolve_cached(func, allow_external) if isinstance(func, str) else func
     seed = np.random.SeedSequence(entropy, spawn_key=spawn_key)
     t0 = time.perf_counter()
     try:
-        out = fn(dict(params), seed)
+        with threadpool_limits(limits=1):
+            out = fn(dict(params), seed)
     except Exception as exc:
         raise TrialError(
             f"trial {params} seed {spawn_key[0]} raised {type(exc).__name__}: {exc}"

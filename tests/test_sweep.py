@@ -540,3 +540,22 @@ def test_read_trials_order_does_not_depend_on_completion_order(tmp_path: Path) -
     shuffled = tmp_path / "shuffled.csv"
     shuffled.write_text(header + "".join(line for b in blocks[::-1] for line in b))
     assert sweep.read_trials(shuffled) == sweep.read_trials(res.trials_csv)
+
+
+def _blas_threads_trial(params: dict[str, Any], seed: Any) -> dict[str, Any]:
+    from threadpoolctl import threadpool_info
+
+    blas = [p["num_threads"] for p in threadpool_info() if p.get("user_api") == "blas"]
+    a = np.random.default_rng(seed).standard_normal((64, 64))
+    return {"max_blas_threads": max(blas, default=1), "trace": float(np.trace(a @ a))}
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_trials_run_with_single_threaded_blas(tmp_path: Path, n_jobs: int) -> None:
+    # a BLAS product's rounding depends on its thread count, which loky sets per job count:
+    # trials always see one BLAS thread so 1 and N workers give the same bits
+    cfg = {"name": "blas", "trial": _blas_threads_trial, "root_seed": 0, "fixed": {},
+           "grid": {"n": [1, 2]}, "seeds": 2}
+    res = run(cfg, tmp_path / f"j{n_jobs}", n_jobs=n_jobs)
+    rows = sweep.read_trials(res.trials_csv)
+    assert len(rows) == 4 and all(r["max_blas_threads"] == 1 for r in rows)
