@@ -31,6 +31,7 @@ batches of ``stream(n)`` equal ``sample(n)`` of a generator in the same state.
 
 from __future__ import annotations
 
+import abc
 import contextlib
 import functools
 import math
@@ -194,7 +195,7 @@ def _polar_table(m: int, gamma: float) -> _PolarTable:
     return _PolarTable(q, log_q, z0, h, theta, dtheta, p, log_z, theta_max)
 
 
-class _RowSampler:
+class _RowSampler(abc.ABC):
     """Shared ``sample``/``stream`` machinery of the kernel-backed halfspace generators."""
 
     d: int
@@ -205,9 +206,9 @@ class _RowSampler:
     def _setup_reflection(self) -> None:
         self._hh_v, self._hh_coef, self._sigma = _householder(self.w_star)
 
+    @abc.abstractmethod
     def _t_and_r(self, v: np.ndarray, sign: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Map uniforms ``v`` in ``[0, 1)`` and signs to ``(t, r)`` (subclasses)."""
-        raise NotImplementedError
 
     def _generate(self, key: np.ndarray, block0: int, m: int) -> tuple[np.ndarray, np.ndarray]:
         v = np.empty(m)

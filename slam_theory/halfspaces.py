@@ -37,6 +37,7 @@ that point.
 
 from __future__ import annotations
 
+import abc
 import math
 import numbers
 from typing import Any
@@ -291,12 +292,12 @@ class _HalfspaceBase(ClassifierMixin, BaseEstimator):
 
 
 # ====================================================================== projected SGD family
-class _SGDHalfspace(_HalfspaceBase):
+class _SGDHalfspace(_HalfspaceBase, metaclass=abc.ABCMeta):
     """Projected SGD on the unit ball for a margin loss (see the module docstring)."""
 
+    @abc.abstractmethod
     def _loss_spec(self) -> tuple[int, np.ndarray, float, float]:
         """Return ``(loss_id, params[4], scale, default_step_size)``; validates parameters."""
-        raise NotImplementedError
 
     def _fit_schedule(self) -> str:
         """Step schedule of ``fit``: ``"invsqrt"`` (``lr0 / sqrt(t)``) unless overridden."""
