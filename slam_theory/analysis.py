@@ -50,7 +50,7 @@ from __future__ import annotations
 import math
 import warnings
 import zlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -593,22 +593,8 @@ def _exponent_claim(
     e = _pick_eps(ths, claim)
     th = ths[e]
     fit = _fit_threshold(th, conf)
-    v, why = verdict(
-        fit["exponent"],
-        fit["ci"],
-        claim.get("theory_exponent"),
-        kind=c["kind"],
-        n_points=fit["n_points"],
-        min_points=int(_opt(config, claim, "min_points")),
-        max_ci_width=float(_opt(config, claim, "max_ci_width")),
-        valid_fraction=fit["valid_fraction"],
-    )
+    _record_fit(c, fit, claim.get("theory_exponent"), config, claim)
     c.update(
-        exponent=fit["exponent"],
-        ci=fit["ci"],
-        verdict=v,
-        reason=why,
-        n_points=fit["n_points"],
         censored=fit["censored"],
         below_grid=fit["below_grid"],
         r2=fit["r2"],
@@ -620,6 +606,25 @@ def _exponent_claim(
     if param != "eps":
         c["eps"] = e
     return c
+
+
+def _record_fit(
+    c: dict[str, Any], fit: dict[str, Any], theory: Any, config: Mapping[str, Any],
+    claim: Mapping[str, Any],
+) -> None:
+    """Judge a power-law fit against ``theory``; record exponent, interval, verdict in ``c``."""
+    v, why = verdict(
+        fit["exponent"],
+        fit["ci"],
+        theory,
+        kind=c["kind"],
+        n_points=fit["n_points"],
+        min_points=int(_opt(config, claim, "min_points")),
+        max_ci_width=float(_opt(config, claim, "max_ci_width")),
+        valid_fraction=fit["valid_fraction"],
+    )
+    c.update(exponent=fit["exponent"], ci=fit["ci"], verdict=v, reason=why,
+             n_points=fit["n_points"])
 
 
 def _threshold_tables(
@@ -1063,22 +1068,8 @@ def convergence(rows: list[dict], config: dict) -> dict[str, Any]:
             float(_opt(config, claim, "confidence")),
             _rng(config, claim, f"{_claim_key(rows, config, claim, ('iteration',))}|{metric}"),
         )
-        v, why = verdict(
-            f["exponent"],
-            f["ci"],
-            theory,
-            kind=c["kind"],
-            n_points=f["n_points"],
-            min_points=int(_opt(config, claim, "min_points")),
-            max_ci_width=float(_opt(config, claim, "max_ci_width")),
-            valid_fraction=f["valid_fraction"],
-        )
+        _record_fit(c, f, theory, config, claim)
         c.update(
-            exponent=f["exponent"],
-            ci=f["ci"],
-            verdict=v,
-            reason=why,
-            n_points=f["n_points"],
             r2=f["r2"],
             tail_from=f["tail_from"],
             dropped=f["dropped"],
@@ -1242,22 +1233,8 @@ def dimension_free(rows: list[dict], config: dict) -> dict[str, Any]:
         ds = np.array([float(k) for k in tab])
         boot = np.stack([tab[k]["boot"] for k in tab], axis=1)
         f = fit_power_law(ds, boot[0], boot[1:], confidence=conf)
-        v, why = verdict(
-            f["exponent"],
-            f["ci"],
-            theory,
-            kind=c["kind"],
-            n_points=f["n_points"],
-            min_points=int(_opt(config, claim, "min_points")),
-            max_ci_width=float(_opt(config, claim, "max_ci_width")),
-            valid_fraction=f["valid_fraction"],
-        )
+        _record_fit(c, f, theory, config, claim)
         c.update(
-            exponent=f["exponent"],
-            ci=f["ci"],
-            verdict=v,
-            reason=why,
-            n_points=f["n_points"],
             r2=f["r2"],
             values=ds,
             median=boot[0],
