@@ -1,0 +1,109 @@
+"""Figures of the rate claims: thresholds against the claim's parameter, floor and ceiling.
+
+Each figure reads only the keys its own analysis
+(:func:`slam_theory.experiments.rates_analysis.analysis`) wrote to ``summary.json``. Censored
+thresholds (the success probability not reached within the largest ``n`` tried) are drawn as
+open upward triangles at that ``n``: the true threshold lies above them. The floor and ceiling
+lines are anchored at the learner's first measured threshold, so a curve under the floor is
+a measurement below the information-theoretic rate and says so.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from slam_theory import plotting
+
+__all__ = ["CAPTIONS", "fig_rate_claims"]
+
+#: Captions of the figures drawn here, by file stem.
+CAPTIONS: dict[str, str] = {
+    "sample_complexity_eps": (
+        "Samples needed to reach disagreement eps (the success threshold over seeds) against "
+        "1/eps on the eps-floor instance, for the theorem's learners and the controls; open "
+        "triangles: never reached within the largest n tried (censored); dashed: the "
+        "information-theoretic floor (exponent 1) and the theorem's ceiling (exponent 2)."
+    ),
+    "sample_complexity_gamma": (
+        "Samples needed to reach a fixed disagreement against 1/gamma on the Perceptron-style "
+        "gamma instance (d fixed), with controls; open triangles: censored; dashed: floor and "
+        "ceiling (exponent 2 in 1/gamma)."
+    ),
+}
+
+
+def _anchor(x: np.ndarray, y: np.ndarray, censored: np.ndarray) -> tuple[float, float] | None:
+    ok = np.flatnonzero(~censored & np.isfinite(y))
+    return (float(x[ok[0]]), float(y[ok[0]])) if ok.size else None
+
+
+def _draw_series(ax: Any, x: np.ndarray, y: np.ndarray, cen: np.ndarray, name: str) -> None:
+    style = plotting.learner_style(name)
+    color, marker = style["color"], style["marker"]
+    ax.plot(x[~cen], y[~cen], color=color, marker=marker, ls=style["linestyle"], ms=3.5, lw=1.0,
+            label=style["label"])
+    if np.any(cen):
+        ax.plot(x[cen], y[cen], ls="none", marker="^", mfc="none", mec=color, ms=4.5,
+                label=f"{style['label']} (censored)" if not np.all(cen) else style["label"])
+
+
+def _draw_claim(ax: Any, claim: Mapping[str, Any]) -> None:
+    values = np.asarray(claim["values"], dtype=float)
+    x = 1.0 / values if claim["parameter"] in ("target", "gamma", "eps") else values
+    y = np.asarray(claim["thresholds"], dtype=float)
+    cen = np.asarray(claim["threshold_censored"], dtype=bool)
+    for name, ctrl in claim.get("controls", {}).items():
+        _draw_series(ax, x, np.asarray(ctrl["thresholds"], float),
+                     np.asarray(ctrl["censored"], bool), name)
+    _draw_series(ax, x, y, cen, str(claim["learner"]))
+    anchor = _anchor(x, y, cen)
+    if anchor is not None:
+        x0, y0 = anchor
+        xs = np.geomspace(x.min(), x.max(), 20)
+        for key, ls in (("floor", ":"), ("ceiling", "--")):
+            if claim.get(key) is not None:
+                e = float(claim[key])
+                ax.plot(xs, y0 * (xs / x0) ** e, color=plotting.THEORY_COLOR, ls=ls, lw=0.8,
+                        label=f"{key}: {claim['x_label']}^{e:g}")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel(str(claim["x_label"]))
+    ax.set_ylabel(f"n to reach the target ({claim.get('success', 0.5):.0%} of seeds)")
+    ci = claim.get("ci") or [float("nan"), float("nan")]
+    ax.set_title(f"{claim['id']}: {claim['verdict']}\nexponent {claim['exponent']:.2f} "
+                 f"[{ci[0]:.2f}, {ci[1]:.2f}]", fontsize=6)
+
+
+def fig_rate_claims(results_dir: Path, figures_dir: Path) -> list[Path]:
+    """One panel per claim of a rate experiment, named after the experiment.
+
+    Parameters
+    ----------
+    results_dir : Path
+        ``results/<experiment>/`` holding ``summary.json``.
+    figures_dir : Path
+        Where to write ``<experiment>.pdf`` and ``.png``.
+
+    Returns
+    -------
+    list of Path
+        The files written (none when the experiment has no claims yet).
+    """
+    results_dir, figures_dir = Path(results_dir), Path(figures_dir)
+    summary = json.loads((results_dir / "summary.json").read_text())
+    claims = summary.get("claims", [])
+    if not claims:
+        return []
+    with plotting.paper_style():
+        fig, axes = plotting.new_figure(1, len(claims), width="full", height=2.8, squeeze=False)
+        for ax, claim in zip(axes[0], claims):
+            _draw_claim(ax, claim)
+        handles, labels = axes[0][-1].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="lower center", ncols=4, fontsize=5, frameon=False)
+        fig.subplots_adjust(bottom=0.36, wspace=0.35, top=0.82)
+        return plotting.save_figure(fig, figures_dir, results_dir.name)
