@@ -1,26 +1,20 @@
-"""Sample-complexity claims that can fail: thresholds by adaptive search, controls, verdicts.
+"""The trial of the sample-complexity claims: one seed's threshold for one learner.
 
 A sample-complexity theorem says how many samples ``n`` a learner needs to reach an error
-target. This module measures that number directly and judges it against the theorem:
+target. The claims measure that number directly:
 
-1. **Thresholds.** For one instance, learner, parameter value and seed,
-   :func:`slam_theory.experiments.search.search_threshold` finds the smallest ``n`` on a fine geometric grid
-   (``n_k = n_min * 2^(k / steps_per_octave)``) at which the learner's exact disagreement with
-   ``w*`` is at or below the target, with a doubling search followed by bisection, and checks
-   that the error stays below the target one octave further. A seed that never gets there
-   within ``n_max`` is *censored*: it is data, never dropped.
+1. **Thresholds.** For one instance, learner, parameter value and seed, the adaptive search of
+   :mod:`slam_theory.experiments.search` finds the smallest ``n`` on a fine geometric grid at
+   which the learner's exact disagreement with ``w*`` is at or below the target, and stays there
+   one octave further. A seed that never gets there within ``n_max`` is *censored*: it is data,
+   never dropped.
 2. **Controls.** The mean of ``y x``, an unpenalised logistic regression solved to convergence
-   and a hinge learner run beside the theorem's learner on the same samples and noisy labels.
-   A claim's verdict counts only where every control fails (its threshold is censored at the
-   hardest target): on an instance where a trivial learner meets the target, a sample
-   complexity says nothing about the theorem.
-3. **Verdicts.** :func:`slam_theory.stats.check_rate` (in :mod:`slam_theory.experiments.rates_analysis`) fits the exponent of the threshold against
-   the claim's parameter (``1/eps`` or ``1/gamma``) and judges it two-sided against the
-   information-theoretic floor and the theorem's ceiling stated in the claim.
-
-:func:`slam_theory.experiments.check.check_claim` runs any scikit-learn style binary classifier through a claim's
-configuration, so a researcher can test a new learner against a theorem without editing the
-package.
+   and a hinge learner run beside the theorem's learner on the same samples and noisy labels
+   (common random numbers). A claim's verdict counts only where every control fails.
+3. **Verdicts.** :mod:`slam_theory.experiments.rates_analysis` judges the thresholds with
+   :func:`slam_theory.stats.check_rate`, two-sided against the information-theoretic floor and
+   the theorem's ceiling; :mod:`slam_theory.experiments.check` runs a user's own estimator
+   through a claim.
 
 Error quantity: every target here is a *disagreement* ``Pr[sign(w.x) != sign(w*.x)]``. A
 learner whose guarantee is stated for excess error ``eps`` (error at most ``eta + eps``) is
