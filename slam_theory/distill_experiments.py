@@ -256,7 +256,8 @@ def distill_trial(params: dict[str, Any], seed: np.random.SeedSequence) -> list[
                 except ImportError:
                     continue
             s = SLaMStudent(random_state=student_seed, **kw, **_method_kwargs(method))
-            s.fit(XU, PU, XL, yL, teacher_proba_val=PV, y_val=S["y_V"],
+            s.fit(XU, teacher_proba=PU, X_labeled=XL, y_labeled=yL, teacher_proba_val=PV,
+                  y_val=S["y_V"],
                   teacher_proba_ensemble=E)
             row["test_acc"] = float(s.score(XT, yT))
             row["n_used"] = int(s.n_used_)

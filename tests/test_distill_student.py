@@ -105,7 +105,7 @@ def test_kernels_accept_readonly(rng):
     P = rng.dirichlet(np.ones(3), 20)
     X.setflags(write=False)
     P.setflags(write=False)
-    s = distill.SLaMStudent(loss="distill", epochs=2, random_state=0).fit(X, P)
+    s = distill.SLaMStudent(loss="distill", epochs=2, random_state=0).fit(X, teacher_proba=P)
     assert s.predict(X).shape == (20,)
 
 
@@ -132,7 +132,8 @@ def test_every_loss_trains_and_beats_chance(loss):
     ens = np.stack([np.clip(P + 0.01 * i, 0, None) for i in range(3)])
     ens /= ens.sum(2, keepdims=True)
     s = distill.SLaMStudent(loss=loss, epochs=5, random_state=0)
-    s.fit(X, P, X[:50], y[:50], teacher_proba_val=Pv, y_val=yv, teacher_proba_ensemble=ens)
+    s.fit(X, teacher_proba=P, X_labeled=X[:50], y_labeled=y[:50], teacher_proba_val=Pv,
+          y_val=yv, teacher_proba_ensemble=ens)
     assert s.score(Xt, yt) > 0.5  # chance is 0.2
     assert len(s.history_["objective"]) == 5
     assert np.all(np.isfinite(s.history_["objective"]))
@@ -142,9 +143,10 @@ def test_every_loss_trains_and_beats_chance(loss):
 def test_determinism_and_pickle(model):
     X, _y, P, _, yv, Pv, Xt, _ = _problem(n=600)
     kw = {"model": model, "epochs": 3, "hidden": 8}
-    a = distill.SLaMStudent(random_state=7, **kw).fit(X, P, teacher_proba_val=Pv, y_val=yv)
-    b = distill.SLaMStudent(random_state=7, **kw).fit(X, P, teacher_proba_val=Pv, y_val=yv)
-    c = distill.SLaMStudent(random_state=8, **kw).fit(X, P, teacher_proba_val=Pv, y_val=yv)
+    fit = {"teacher_proba": P, "teacher_proba_val": Pv, "y_val": yv}
+    a = distill.SLaMStudent(random_state=7, **kw).fit(X, **fit)
+    b = distill.SLaMStudent(random_state=7, **kw).fit(X, **fit)
+    c = distill.SLaMStudent(random_state=8, **kw).fit(X, **fit)
     np.testing.assert_array_equal(a.predict_proba(Xt), b.predict_proba(Xt))
     assert not np.array_equal(a.predict_proba(Xt), c.predict_proba(Xt))
     a2 = pickle.loads(pickle.dumps(a))
@@ -189,7 +191,8 @@ def test_slam_beats_vanilla_distillation_on_noisy_teacher():
         res = {}
         for loss in ("slam", "distill"):
             s = distill.SLaMStudent(loss=loss, epochs=15, random_state=seed)
-            s.fit(X, P, XL, yL, teacher_proba_val=Pv, y_val=yv)
+            s.fit(X, teacher_proba=P, X_labeled=XL, y_labeled=yL, teacher_proba_val=Pv,
+                  y_val=yv)
             res[loss] = s.score(Xt, yt)
         wins.append(res["slam"] - res["distill"])
     assert np.mean(wins) > 0.05, wins
@@ -199,26 +202,28 @@ def test_slam_beats_vanilla_distillation_on_noisy_teacher():
 @pytest.mark.parametrize(
     ("call", "match"),
     [
-        (lambda s, X, P, Pv, yv: s.fit(X, P), "validation set"),
-        (lambda s, X, P, Pv, yv: s.fit(X, P * 0.9, teacher_proba_val=Pv, y_val=yv),
+        (lambda s, X, P, Pv, yv: s.fit(X, teacher_proba=P), "validation set"),
+        (lambda s, X, P, Pv, yv: s.fit(X, teacher_proba=P * 0.9, teacher_proba_val=Pv, y_val=yv),
          "teacher_proba rows must sum"),
-        (lambda s, X, P, Pv, yv: s.fit(X, -P, teacher_proba_val=Pv, y_val=yv),
+        (lambda s, X, P, Pv, yv: s.fit(X, teacher_proba=-P, teacher_proba_val=Pv, y_val=yv),
          "teacher_proba has entries outside"),
-        (lambda s, X, P, Pv, yv: s.fit(X, P[:-1], teacher_proba_val=Pv, y_val=yv),
+        (lambda s, X, P, Pv, yv: s.fit(X, teacher_proba=P[:-1], teacher_proba_val=Pv, y_val=yv),
          "one row per row of X"),
-        (lambda s, X, P, Pv, yv: s.fit(X, P, teacher_proba_val=Pv, y_val=yv * 0),
+        (lambda s, X, P, Pv, yv: s.fit(X, teacher_proba=P, teacher_proba_val=Pv, y_val=yv * 0),
          "only one class"),
-        (lambda s, X, P, Pv, yv: s.fit(X, P, teacher_proba_val=Pv, y_val=yv + 10),
+        (lambda s, X, P, Pv, yv: s.fit(X, teacher_proba=P, teacher_proba_val=Pv, y_val=yv + 10),
          "y_val must contain classes"),
-        (lambda s, X, P, Pv, yv: s.fit(X, P, X[:5], [0, 1, 2, 3, 9], teacher_proba_val=Pv,
+        (lambda s, X, P, Pv, yv: s.fit(X, teacher_proba=P, X_labeled=X[:5],
+                                       y_labeled=[0, 1, 2, 3, 9], teacher_proba_val=Pv,
                                        y_val=yv), "y_labeled"),
-        (lambda s, X, P, Pv, yv: s.fit(X[:0], P[:0], teacher_proba_val=Pv, y_val=yv),
+        (lambda s, X, P, Pv, yv: s.fit(X[:0], teacher_proba=P[:0], teacher_proba_val=Pv, y_val=yv),
          "X .*must not be empty"),
-        (lambda s, X, P, Pv, yv: s.fit(X, P, teacher_proba_val=Pv[:, :3], y_val=yv),
+        (lambda s, X, P, Pv, yv: s.fit(X, teacher_proba=P, teacher_proba_val=Pv[:, :3], y_val=yv),
          "teacher_proba_val"),
         (lambda s, X, P, Pv, yv: s.set_params(coverage=0.0).fit(
-            X, P, teacher_proba_val=Pv, y_val=yv), "coverage"),
-        (lambda s, X, P, Pv, yv: s.set_params(loss="nope").fit(X, P), "loss must be one of"),
+            X, teacher_proba=P, teacher_proba_val=Pv, y_val=yv), "coverage"),
+        (lambda s, X, P, Pv, yv: s.set_params(loss="nope").fit(X, teacher_proba=P),
+         "'loss' parameter"),
     ],
 )
 def test_bad_inputs(call, match):
