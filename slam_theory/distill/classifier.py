@@ -294,15 +294,18 @@ class SLaMClassifier(ClassifierMixin, BaseEstimator):
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Student probabilities, one column per entry of ``classes_``."""
-        return self.student_.predict_proba(self._check_X(X))
+        X = self._check_X(X)
+        return self.student_.predict_proba(X)
 
     def decision_function(self, X: Any) -> np.ndarray:
         """Student logits (for two classes the 1-d difference)."""
-        return self.student_.decision_function(self._check_X(X))
+        X = self._check_X(X)
+        return self.student_.decision_function(X)
 
     def predict(self, X: Any) -> np.ndarray:
         """Most probable class label."""
-        return self.student_.predict(self._check_X(X))
+        X = self._check_X(X)
+        return self.student_.predict(X)
 
     def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
         """Accuracy on the labeled rows of ``(X, y)`` (rows with ``y = -1`` are ignored).

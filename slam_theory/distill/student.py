@@ -308,6 +308,11 @@ class SLaMStudent(ClassifierMixin, BaseEstimator):
             if y is None:
                 raise ValueError("SLaMStudent requires y to be passed, but the target y is None "
                                  "(pass class labels y, or teacher_proba= to distil)")
+            shape = getattr(y, "shape", None)
+            if shape is not None and len(shape) == 2 and shape[1] > 1:
+                raise ValueError(f"y must be 1-d class labels, got shape {shape}; pass the "
+                                 "teacher's probabilities as teacher_proba= (to tune on labeled "
+                                 "rows use SLaMClassifier)")
             extra = [n for n, v in (("X_labeled", X_labeled), ("y_labeled", y_labeled),
                                     ("teacher_proba_val", teacher_proba_val), ("y_val", y_val),
                                     ("teacher_proba_ensemble", teacher_proba_ensemble))
