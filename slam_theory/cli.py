@@ -1,7 +1,10 @@
 """Command line: ``slam-theory {run, figures, report, reproduce, bench}``.
 
 User mistakes (missing file, invalid TOML or config, unknown preset or experiment, bad
-``--jobs``) print one line ``slam-theory: error: ...`` on stderr and exit with status 2.
+``--jobs``, an unusable results, figures or output folder, a damaged results store, a full disk,
+a scheduler that does not answer as dask) print one line ``slam-theory: error: ...`` on stderr
+and exit with status 2. A failing trial is an outcome: the run goes on, ends with a one-line
+count of the failures, and exits non-zero (status 1) only with ``--strict``.
 
 ``reproduce`` and ``figures`` look for the experiment files in ``./experiments`` (the repo's
 top-level folder): run them from the repository root, or pass ``--experiments DIR``.
@@ -11,23 +14,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import NoReturn
 
-from slam_theory import __version__
-
-if TYPE_CHECKING:
-    from slam_theory.sweep import RunResult
+from slam_theory import __version__, bench, report, runner
+from slam_theory.errors import SlamTheoryError
+from slam_theory.errors import UsageError as _UsageError
 
 PROG = "slam-theory"
-
-
-class _UsageError(Exception):
-    """A user mistake detected after argument parsing (exit status 2)."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -48,6 +47,37 @@ def _jobs(text: str) -> int:
     if value < 1 and value != -1:
         raise argparse.ArgumentTypeError(f"expected a positive integer or -1, got {value}")
     return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+    return value
+
+
+def _run_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--strict", action="store_true",
+                   help="exit with status 1 if any trial failed (default: record and go on)")
+    p.add_argument("--scheduler-timeout", type=_seconds, default=20.0, metavar="S",
+                   help="seconds to wait for the scheduler to answer (default: 20)")
+
+
+def _writable_dir(path: str | Path, flag: str) -> Path:
+    """Refuse a folder option that cannot be written (checked before any work is done)."""
+    d = Path(path)
+    if d.exists() and not d.is_dir():
+        raise _UsageError(f"{flag} {str(d)!r} is an existing file, not a folder")
+    probe = d
+    while not probe.exists():
+        probe = probe.parent
+    if not probe.is_dir() or not os.access(probe, os.W_OK | os.X_OK):
+        raise _UsageError(f"{flag} {str(d)!r} is not writable (permission denied on "
+                          f"{str(probe)!r})")
+    return d
 
 
 def _build_parser() -> _Parser:
@@ -71,6 +101,7 @@ def _build_parser() -> _Parser:
     p.add_argument("--results", default="results", metavar="DIR", help="results root")
     p.add_argument("--fresh", action="store_true", help="discard previous results first")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    _run_options(p)
 
     p = sub.add_parser("figures", help="draw figures from existing results")
     p.add_argument("experiments", nargs="*", metavar="EXPERIMENT",
@@ -97,6 +128,7 @@ def _build_parser() -> _Parser:
                    help="folder of experiment TOML files (default: ./experiments)")
     p.add_argument("--fresh", action="store_true", help="discard previous results first")
     p.add_argument("--no-progress", action="store_true")
+    _run_options(p)
 
     p = sub.add_parser("bench", help="benchmarks against peer libraries")
     p.add_argument("--json", action="store_true", help='print {"results": [...]} only')
@@ -120,15 +152,14 @@ def _experiment_files(folder: str | Path) -> list[Path]:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from slam_theory import sweep
-
     path = Path(args.file)
     by_name = Path("experiments") / f"{args.file}.toml"  # an experiment name, from the repo root
     if not path.is_file() and path.suffix != ".toml" and by_name.is_file():
         path = by_name
     if not path.is_file():
         raise _UsageError(f"no such experiment file: {args.file}")
-    res = sweep.run_experiment(
+    _writable_dir(args.results, "--results")
+    res = runner.run_experiment(
         path,
         preset=args.preset,
         n_jobs=args.jobs,
@@ -136,22 +167,29 @@ def _cmd_run(args: argparse.Namespace) -> int:
         results_dir=args.results,
         fresh=args.fresh,
         progress=not args.no_progress,
+        scheduler_timeout=args.scheduler_timeout,
     )
     _print_run(res)
-    return 0
+    return 1 if args.strict and res.n_failed else 0
 
 
-def _print_run(res: RunResult) -> None:
+def _print_run(res: runner.RunResult) -> None:
     print(
         f"{res.name} ({res.preset}): {res.n_run} trials run, {res.n_skipped} already done, "
-        f"{res.elapsed_s:.1f} s -> {res.trials_csv}"
+        f"{res.n_failed} failed, {res.elapsed_s:.1f} s -> {res.trials_csv}"
         + (f", {res.summary_json}" if res.summary_json else "")
     )
+    if res.n_failed:
+        first = res.failures[0]
+        sys.stderr.write(f"{PROG}: {res.name}: {res.n_failed} of {res.n_trials} trials failed "
+                         f"(recorded in summary.json), first: {first['params']} seed "
+                         f"{first['seed']}: {first['error']}\n")
 
 
 def _cmd_figures(args: argparse.Namespace) -> int:
-    from slam_theory import sweep
-
+    if not Path(args.results).is_dir():
+        raise _UsageError(f"no results folder {args.results!r}; run experiments first")
+    _writable_dir(args.out, "--out")
     if args.experiments:
         files = []
         for item in args.experiments:
@@ -163,24 +201,20 @@ def _cmd_figures(args: argparse.Namespace) -> int:
             files.append(p)
     else:
         files = _experiment_files(args.experiments_dir)
-    written = sweep.make_figures(files, args.results, args.out)
-    _write_figure_index(args.out)
+    written = runner.make_figures(files, args.results, args.out)
+    _write_figure_index(args.out, files)
     n = sum(len(v) for v in written.values())
     print(f"{n} figure files written to {args.out}/ for {len(written)} experiments")
     return 0
 
 
-def _write_figure_index(figures_dir: str) -> None:
+def _write_figure_index(figures_dir: str, files: list[Path]) -> None:
     """(Re)write ``figures_dir/README.md`` once every figure function has run."""
-    from slam_theory import plotting
-
     if Path(figures_dir).is_dir():
-        plotting.write_index(figures_dir)
+        runner.write_index(figures_dir, runner.collect_captions(files))
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from slam_theory import report
-
     if not Path(args.results).is_dir():
         raise _UsageError(f"no results folder {args.results!r}; run experiments first")
     path = report.write_report(args.results)
@@ -189,17 +223,17 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_reproduce(args: argparse.Namespace) -> int:
-    from slam_theory import report, sweep
-    from slam_theory.sweep import ConfigError
-
     t0 = time.perf_counter()
     files = _experiment_files(args.experiments)
+    _writable_dir(args.results, "--results")
+    _writable_dir(args.figures, "--figures")
     for f in files:  # validate everything before running anything
-        sweep.load_config(f, args.preset)
+        runner.load_config(f, args.preset)
     failed: list[str] = []
+    n_failed_trials = 0
     for f in files:
         try:
-            res = sweep.run_experiment(
+            res = runner.run_experiment(
                 f,
                 preset=args.preset,
                 n_jobs=args.jobs,
@@ -207,8 +241,9 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
                 results_dir=args.results,
                 fresh=args.fresh,
                 progress=not args.no_progress,
+                scheduler_timeout=args.scheduler_timeout,
             )
-        except (ConfigError, KeyboardInterrupt):
+        except (SlamTheoryError, KeyboardInterrupt):
             raise
         except Exception:  # one broken experiment must not hide the others' results
             traceback.print_exc()
@@ -216,20 +251,19 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
             failed.append(f.stem)
             continue
         _print_run(res)
-    written = sweep.make_figures(files, args.results, args.figures)
-    _write_figure_index(args.figures)
+        n_failed_trials += res.n_failed
+    written = runner.make_figures(files, args.results, args.figures)
+    _write_figure_index(args.figures, files)
     n_fig = sum(len(v) for v in written.values())
     rep = report.write_report(args.results)
     print(f"results: {args.results}/  figures: {args.figures}/ ({n_fig} files)  report: {rep}")
     tail = f"; FAILED: {', '.join(failed)}" if failed else ""
-    print(f"reproduce ({args.preset}): {len(files) - len(failed)}/{len(files)} experiments in "
-          f"{time.perf_counter() - t0:.1f} s{tail}")
-    return 1 if failed else 0
+    print(f"reproduce ({args.preset}): {len(files) - len(failed)}/{len(files)} experiments, "
+          f"{n_failed_trials} failed trials, in {time.perf_counter() - t0:.1f} s{tail}")
+    return 1 if failed or (args.strict and n_failed_trials) else 0
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
-    from slam_theory import bench
-
     topics = args.topic
     if topics:
         unknown = [t for t in topics if t not in bench.TOPICS]
@@ -265,10 +299,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        Exit status: 0 on success, 2 on a user mistake, 130 when interrupted.
+        Exit status: 0 on success, 1 when an experiment failed (or, with ``--strict``, a
+        trial), 2 on a user mistake, 130 when interrupted.
     """
-    from slam_theory.sweep import ConfigError
-
     parser = _build_parser()
     try:
         args = parser.parse_args(argv)
@@ -276,9 +309,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code or 0) if not isinstance(exc.code, str) else 2
     try:
         return _COMMANDS[args.command](args)
-    except (ConfigError, _UsageError) as exc:
+    except SlamTheoryError as exc:
         msg = " ".join(str(exc).split())
         sys.stderr.write(f"{PROG}: error: {msg}\n")
+        return 2
+    except OSError as exc:  # e.g. a disk that filled up while figures were written
+        where = f"{exc.filename}: " if exc.filename else ""
+        sys.stderr.write(f"{PROG}: error: {where}{exc.strerror or exc}\n")
         return 2
     except KeyboardInterrupt:
         sys.stderr.write(f"{PROG}: interrupted; finished trials are saved, rerun to resume\n")

@@ -1,0 +1,56 @@
+"""The package's exception classes: every user mistake is one of these, with a one-line message.
+
+The command line prints any :class:`SlamTheoryError` as ``slam-theory: error: <message>`` and
+exits with status 2. The classes also derive from the built-in exception a caller would catch
+without knowing this module (a config mistake is a ``ValueError``).
+
+Examples
+--------
+>>> from slam_theory.errors import ConfigError, SlamTheoryError
+>>> issubclass(ConfigError, ValueError) and issubclass(ConfigError, SlamTheoryError)
+True
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ConfigError",
+    "SchedulerError",
+    "SlamTheoryError",
+    "StoreError",
+    "TrialError",
+    "UsageError",
+]
+
+
+class SlamTheoryError(Exception):
+    """Base class of the errors the command line reports in one line (exit status 2)."""
+
+
+class ConfigError(SlamTheoryError, ValueError):
+    """A mistake in an experiment config: the message names the file, the key and what was
+    expected."""
+
+
+class UsageError(SlamTheoryError, ValueError):
+    """A mistake on the command line or in a path given to it (missing folder, unwritable
+    output, an existing file where a folder is expected)."""
+
+
+class StoreError(SlamTheoryError, OSError):
+    """A results store that cannot be used as it is: damaged, from another config or format,
+    read-only, or on a full disk. The message says how to recover (``--fresh``, or the name
+    of the bad trial)."""
+
+
+class SchedulerError(SlamTheoryError, ConnectionError):
+    """A ``--scheduler`` address that does not answer as a dask scheduler in time, or a
+    scheduler that went away during the run (finished trials are kept)."""
+
+
+class TrialError(SlamTheoryError, RuntimeError):
+    """A trial function raised or returned something the runner cannot store.
+
+    A sweep records this as the trial's outcome and goes on; it reaches the caller only
+    through ``--strict``.
+    """

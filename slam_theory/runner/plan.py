@@ -1,0 +1,112 @@
+"""The plan of a sweep: the grid crossed with the seeds, and each trial's SeedSequence.
+
+Trial ``(params, i)`` gets ``SeedSequence(root_seed, spawn_key=(i, a, b))``, where ``a, b`` are
+two 32-bit words of the SHA-256 of the canonical JSON of the ``seed_by`` parameters: the
+numbers do not depend on the worker count, the order, the process or ``PYTHONHASHSEED``.
+
+Examples
+--------
+>>> cfg = {"name": "x", "fixed": {"d": 2}, "grid": {"n": [1, 2]}, "seeds": 2,
+...        "seed_by": ["n"], "root_seed": 7}
+>>> [(t.params["n"], t.seed_index) for t in expand_trials(cfg)]
+[(1, 0), (2, 0), (1, 1), (2, 1)]
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import itertools
+from typing import Any
+
+import numpy as np
+
+from slam_theory.errors import ConfigError
+from slam_theory.results import canonical, format_cell, trial_key
+
+__all__ = ["Trial", "expand_trials", "stable_ints"]
+
+Scalar = int | float | str | bool
+
+
+@dataclasses.dataclass(frozen=True)
+class Trial:
+    """One trial: a parameter point, a seed index and its seed.
+
+    Attributes
+    ----------
+    index : int
+        Position in the deterministic expansion order.
+    params : dict
+        Every parameter (fixed and grid) of this trial.
+    seed_index : int
+        Seed index ``0 .. seeds-1`` (the ``seed`` column of trials.csv).
+    key : str
+        Canonical JSON of the sorted parameters' CSV cells plus the seed index; identifies
+        the trial in trials.csv for resuming.
+    entropy : int
+        The experiment's root seed.
+    spawn_key : tuple of int
+        ``(seed_index, a, b)`` with ``a, b`` from the SHA-256 of the ``seed_by`` params.
+    """
+
+    index: int
+    params: dict[str, Scalar]
+    seed_index: int
+    key: str
+    entropy: int
+    spawn_key: tuple[int, ...]
+
+    @property
+    def seed(self) -> np.random.SeedSequence:
+        """The trial's :class:`numpy.random.SeedSequence`."""
+        return np.random.SeedSequence(self.entropy, spawn_key=self.spawn_key)
+
+
+def stable_ints(values: dict[str, Any]) -> tuple[int, int]:
+    """Two 32-bit words of the SHA-256 of ``values``' canonical JSON (the seed's spawn key).
+
+    Examples
+    --------
+    >>> stable_ints({"n": 5}) == stable_ints({"n": 5}) != stable_ints({"n": 5.0})
+    True
+    """
+    digest = hashlib.sha256(canonical(values).encode()).digest()
+    return int.from_bytes(digest[:4], "little"), int.from_bytes(digest[4:8], "little")
+
+
+def expand_trials(config: dict[str, Any]) -> list[Trial]:
+    """Expand a resolved config into its trials, in a deterministic order.
+
+    The order is seed-major (every grid point for seed 0, then seed 1, ...); grid
+    parameters are crossed in sorted-name order, each in the order its values are listed.
+
+    Parameters
+    ----------
+    config : dict
+        A resolved config from :func:`load_config`.
+
+    Returns
+    -------
+    list of Trial
+    """
+    fixed = config["fixed"]
+    grid = config["grid"]
+    names = sorted(grid)
+    seed_by = list(config["seed_by"])
+    points = [dict(zip(names, combo)) for combo in itertools.product(*(grid[n] for n in names))]
+    trials: list[Trial] = []
+    for seed_index in range(int(config["seeds"])):
+        for point in points:
+            params = {**fixed, **point}
+            params = {k: params[k] for k in sorted(params)}
+            missing = [s for s in seed_by if s not in params]
+            if missing:
+                raise ConfigError(f"{config['name']}: seed_by: no parameter {missing[0]!r}")
+            a, b = stable_ints({s: params[s] for s in seed_by})
+            key = trial_key([format_cell(params[k]) for k in params], seed_index)
+            trials.append(
+                Trial(len(trials), params, seed_index, key, int(config["root_seed"]),
+                      (seed_index, a, b))
+            )
+    return trials

@@ -1,0 +1,359 @@
+"""Running a sweep: lock, store, executor, progress bar, exports, analysis, summary.
+
+:func:`run_experiment` crosses the grid with the seeds, runs every trial the store does not
+hold as successful (failed trials are retried), records each outcome in its own transaction as
+it arrives, exports ``trials.csv`` and ``timings.csv`` sorted by key, and calls the analysis
+with the successful rows in the config's trial order; ``summary.json`` lists the failures.
+
+Files written under ``results/<name>/``: ``trials.sqlite`` (the store: the truth),
+``trials.csv`` and ``timings.csv`` (its exports), ``config.json`` (the resolved config, for
+people and the report), ``summary.json``. While a run writes, ``results/.<name>.lock`` is held;
+it is removed at the end.
+
+Examples
+--------
+>>> import tempfile
+>>> def trial(params, seed):
+...     return {"x": params["n"] * 2}
+>>> with tempfile.TemporaryDirectory() as d:
+...     res = run_experiment({"name": "demo", "trial": trial, "root_seed": 0, "fixed": {},
+...                           "grid": {"n": [1, 2]}, "seeds": 1}, results_dir=d,
+...                          progress=False)
+...     (res.n_run, res.n_failed), res.trials_csv.read_text().splitlines()
+((2, 0), ['n,seed,row,x', '1,0,0,2', '2,0,0,4'])
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import fcntl
+import hashlib
+import os
+import shutil
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from slam_theory.errors import ConfigError, StoreError, TrialError, UsageError
+from slam_theory.results import (
+    CSV_NAME,
+    STORE_NAME,
+    TIMINGS_NAME,
+    TrialStore,
+    dump_json,
+    export_tables,
+    format_cell,
+    jsonable,
+    rows_of,
+    write_summary,
+)
+from slam_theory.runner.config import FINGERPRINT_FIELDS, config_from_dict, load_config
+from slam_theory.runner.executor import execute, executor
+from slam_theory.runner.plan import Trial, expand_trials
+from slam_theory.runner.references import resolve_reference
+
+__all__ = ["RunResult", "fingerprint", "lock", "run_experiment"]
+
+
+@dataclasses.dataclass(frozen=True)
+class RunResult:
+    """What :func:`run_experiment` did.
+
+    Attributes
+    ----------
+    name, preset : str
+        Experiment name and preset.
+    results_dir : Path
+        ``results/<name>/``.
+    trials_csv, timings_csv, config_json : Path
+        Files written in ``results_dir``.
+    summary_json : Path or None
+        The analysis summary, or None when the config names no analysis.
+    n_trials, n_run, n_skipped : int
+        Trials in the config, run now, and skipped because already done.
+    elapsed_s : float
+        Wall time of the whole call.
+    n_failed : int
+        Trials of the config whose outcome is a failure.
+    failures : tuple of dict
+        ``{"params", "seed", "error"}`` of each failed trial, in key order.
+    store : Path or None
+        The trial store.
+    """
+
+    name: str
+    preset: str
+    results_dir: Path
+    trials_csv: Path
+    timings_csv: Path
+    config_json: Path
+    summary_json: Path | None
+    n_trials: int
+    n_run: int
+    n_skipped: int
+    elapsed_s: float
+    n_failed: int = 0
+    failures: tuple[dict[str, Any], ...] = ()
+    store: Path | None = None
+
+
+def fingerprint(config: dict[str, Any]) -> dict[str, Any]:
+    """The config fields that decide the trials' numbers (JSON-ready)."""
+    return jsonable({k: config[k] for k in FINGERPRINT_FIELDS})
+
+
+def _code_hash() -> str:
+    """SHA-256 of the package's Python sources (to warn when results predate a change)."""
+    root = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        h.update(path.relative_to(root).as_posix().encode() + b"\0")
+        h.update(path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def _mkdir(path: Path) -> None:
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"{path} exists and is not a directory; choose another --results "
+                         "directory")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create {path}: {exc.strerror}; choose a writable "
+                         "--results directory") from None
+
+
+@contextlib.contextmanager
+def lock(root: Path, name: str) -> Iterator[Path]:
+    """Hold an exclusive lock on ``root/.<name>.lock``; remove the file at the end.
+
+    A second run on the same results is refused in one line. The lock is released when the
+    process dies; the file is unlinked while still locked, and a run that locked a file that
+    was meanwhile unlinked tries again, so two runs never both hold it.
+    """
+    _mkdir(root)
+    path = root / f".{name}.lock"
+    while True:
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise StoreError(f"cannot create {path}: {exc.strerror}; choose a writable "
+                             "--results directory") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise ConfigError(f"{root / name}: another slam-theory run is writing these "
+                              "results; wait for it or choose another --results directory"
+                              ) from None
+        try:
+            same = os.stat(path).st_ino == os.fstat(fd).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        os.close(fd)  # locked a file another run had just removed: try again
+    try:
+        yield path
+    finally:
+        with contextlib.suppress(OSError):
+            path.unlink()
+        os.close(fd)
+
+
+def run_experiment(
+    path_or_config: str | os.PathLike[str] | dict[str, Any],
+    preset: str = "quick",
+    n_jobs: int = 1,
+    scheduler: str | None = None,
+    results_dir: str | os.PathLike[str] = "results",
+    fresh: bool = False,
+    progress: bool = True,
+    *,
+    allow_external: bool = False,
+    scheduler_timeout: float = 20.0,
+) -> RunResult:
+    """Run (or resume) one experiment and write its results and summary.
+
+    Parameters
+    ----------
+    path_or_config : path-like or dict
+        An experiment TOML file, or a config dict (raw, with ``presets``, or resolved; then
+        ``trial``/``analysis`` may be functions importable by the workers).
+    preset : str, default="quick"
+        Preset to resolve when given a file or a raw dict.
+    n_jobs : int, default=1
+        Worker processes (joblib ``loky``); -1 means all cores. With ``scheduler`` the
+        number of concurrent tasks on the cluster (1 or -1 mean all its workers).
+    scheduler : str, optional
+        A dask.distributed scheduler address (``tcp://host:8786``).
+    results_dir : path-like, default="results"
+        Root of the results; this experiment writes to ``results_dir/<name>/``.
+    fresh : bool, default=False
+        Delete this experiment's previous results first.
+    progress : bool, default=True
+        Show a tqdm progress bar on stderr.
+    allow_external : bool, default=False
+        Accept references to modules outside ``slam_theory`` (tests).
+    scheduler_timeout : float, default=20.0
+        Seconds to wait for the scheduler to answer as a dask scheduler.
+
+    Returns
+    -------
+    RunResult
+
+    Raises
+    ------
+    ConfigError
+        Invalid config or preset, or results from a different config (nothing is written
+        for an invalid config).
+    StoreError
+        Damaged store or export, a read-only results directory, a full disk.
+    SchedulerError
+        A scheduler that does not answer in time or goes away (finished trials are kept).
+    UsageError
+        ``results_dir`` is an existing file.
+    """
+    t_start = time.perf_counter()
+    if isinstance(path_or_config, dict):
+        config = config_from_dict(path_or_config, preset, allow_external)
+    else:
+        config = load_config(path_or_config, preset, allow_external=allow_external)
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or (n_jobs < 1 and n_jobs != -1):
+        raise ConfigError(f"n_jobs: expected a positive integer or -1, got {n_jobs!r}")
+    if not isinstance(scheduler_timeout, int | float) or not scheduler_timeout > 0:
+        raise ConfigError(f"scheduler_timeout: expected a positive number of seconds, got "
+                          f"{scheduler_timeout!r}")
+    trials = expand_trials(config)
+    root = Path(results_dir)
+    with lock(root, config["name"]):
+        return _run_locked(config, trials, root / config["name"], n_jobs, scheduler,
+                           float(scheduler_timeout), fresh, progress, allow_external, t_start)
+
+
+def _open_store(config: dict[str, Any], out_dir: Path, param_names: list[str],
+                fresh: bool) -> TrialStore:
+    if fresh and out_dir.exists():
+        try:
+            shutil.rmtree(out_dir)
+        except OSError as exc:
+            raise StoreError(f"cannot remove {out_dir} for --fresh: {exc.strerror}") from None
+    _mkdir(out_dir)
+    if not os.access(out_dir, os.W_OK | os.X_OK):
+        raise StoreError(f"cannot write {out_dir}: permission denied; choose a writable "
+                         "--results directory")
+    if (out_dir / CSV_NAME).exists() and not (out_dir / STORE_NAME).exists():
+        raise StoreError(f"{out_dir}: results of an older slam-theory ({CSV_NAME} without "
+                         f"{STORE_NAME}); rerun with --fresh to recompute them")
+    return TrialStore.open(out_dir / STORE_NAME, fingerprint=fingerprint(config),
+                           param_names=param_names)
+
+
+def _run_locked(
+    config: dict[str, Any], trials: list[Trial], out_dir: Path, n_jobs: int,
+    scheduler: str | None, timeout_s: float, fresh: bool, progress: bool,
+    allow_external: bool, t_start: float,
+) -> RunResult:
+    param_names = sorted(trials[0].params) if trials else []
+    store = _open_store(config, out_dir, param_names, fresh)
+    try:
+        statuses = store.statuses()
+        code, old_code = _code_hash(), store.meta("code_sha256")
+        todo = [t for t in trials if statuses.get(t.key) != "ok"]
+        n_skipped = len(trials) - len(todo)
+        if n_skipped and old_code is not None and old_code != code:
+            print(f"slam-theory: warning: {out_dir}: the slam_theory sources changed since "
+                  f"{n_skipped} reused trials were computed; pass --fresh to recompute them",
+                  file=sys.stderr)
+        config_json = out_dir / "config.json"
+        dump_json(config_json, {"config": config, "fingerprint": fingerprint(config),
+                                "code_sha256": code})
+        store.set_meta("code_sha256", code)
+        if scheduler is not None and n_jobs == 1:
+            n_jobs = -1
+        failed = False
+        try:
+            if todo:
+                _run_trials(todo, config, store, allow_external, n_jobs, scheduler,
+                            timeout_s, progress)
+        except BaseException:
+            failed = True
+            raise
+        finally:
+            try:  # the exports always show what the store holds, even after an interrupt
+                export_tables(store, out_dir, param_names)
+            except StoreError:
+                if not failed:
+                    raise
+        by_key = rows_of(store, param_names)
+        failures = [{"params": {k: t.params[k] for k in sorted(t.params)}, "seed": t.seed_index,
+                     "error": err} for t, err in _failures(store, trials)]
+    finally:
+        store.close()
+
+    summary_json = None
+    if config.get("analysis"):
+        # successful rows in the config's trial order (not completion order)
+        rows = [r for t in trials for r in by_key.get(t.key, [])]
+        analysis = config["analysis"]
+        fn = analysis if callable(analysis) else resolve_reference(
+            analysis, allow_external=allow_external)
+        returned = fn(rows, config)
+        if not isinstance(returned, dict):
+            raise TypeError(f"analysis {analysis!r} returned {type(returned).__name__}, not dict")
+        summary_json = write_summary(out_dir, returned, experiment=config["name"],
+                                     preset=config["preset"], failures=failures)
+    return RunResult(
+        name=config["name"], preset=config["preset"], results_dir=out_dir,
+        trials_csv=out_dir / CSV_NAME, timings_csv=out_dir / TIMINGS_NAME,
+        config_json=out_dir / "config.json", summary_json=summary_json,
+        n_trials=len(trials), n_run=len(todo), n_skipped=n_skipped,
+        elapsed_s=time.perf_counter() - t_start, n_failed=len(failures),
+        failures=tuple(failures), store=out_dir / STORE_NAME,
+    )
+
+
+def _failures(store: TrialStore, trials: list[Trial]) -> list[tuple[Trial, str]]:
+    by_key = {t.key: t for t in trials}
+    return [(by_key[s.key], s.error) for s in store.trials(status="failed") if s.key in by_key]
+
+
+def _run_trials(
+    todo: list[Trial], config: dict[str, Any], store: TrialStore, allow_external: bool,
+    n_jobs: int, scheduler: str | None, timeout_s: float, progress: bool,
+) -> None:
+    import joblib
+    from tqdm.auto import tqdm
+
+    by_key = {t.key: t for t in todo}
+    func = config["trial"]
+    main_pid = os.getpid() if scheduler is None else None
+    desc = f"{config['name']} ({config['preset']})"
+    bar = tqdm(total=len(todo), desc=desc, unit="trial", file=sys.stderr, disable=not progress,
+               dynamic_ncols=True, leave=True, smoothing=0.1,
+               mininterval=0.1 if sys.stderr.isatty() else 10.0)
+    try:
+        with executor(n_jobs, scheduler, timeout_s):
+            # batch_size="auto": joblib grows batches until one takes ~0.2-2 s, so fast
+            # trials are grouped for throughput while slow ones go one by one
+            parallel = joblib.Parallel(return_as="generator_unordered", batch_size="auto",
+                                       pre_dispatch="2*n_jobs")
+            tasks = (joblib.delayed(execute)(func, allow_external, t.params, t.entropy,
+                                             t.spawn_key, t.key, main_pid) for t in todo)
+            try:
+                for out in parallel(tasks):
+                    trial = by_key[out.key]
+                    store.record(out.key, trial.seed_index,
+                                 {k: format_cell(v) for k, v in trial.params.items()},
+                                 out.rows, status=out.status, error=out.error,
+                                 wall_s=out.wall_s, host=out.host, pid=out.pid)
+                    bar.update(1)
+            except joblib.externals.loky.process_executor.TerminatedWorkerError as exc:
+                raise TrialError("a worker process died while running trials (killed, out of "
+                                 f"memory or crashed: {str(exc).splitlines()[0][:200]}); "
+                                 "finished trials are saved, rerun to resume") from None
+    finally:
+        bar.close()
