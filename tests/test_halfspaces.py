@@ -17,14 +17,19 @@ from slam_theory._kernels import losses as KL
 # small, fast configurations for the scikit-learn API checks
 CHECKED = [
     H.SLaMHalfspace(eta=0.1, gamma=0.5, max_iter=3),
-    H.LeakyReLUHalfspace(eta=0.1, gamma=0.5, epsilon=0.5, max_iter=30),
-    H.LeakyReLUHalfspace(eta=0.1, online=True, max_iter=3),
+    H.LeakyReLUHalfspace(eta=0.1, gamma=0.5, epsilon=0.5, delta=0.3, validation_constant=0.5),
+    H.LeakyReLUCappedHalfspace(eta=0.1, gamma=0.5, max_steps=30, delta=0.3,
+                               validation_constant=0.5),
+    H.OnlineLeakyReLUHalfspace(eta=0.1, max_iter=3),
     H.Perceptron(max_iter=3),
     H.AveragedPerceptron(max_iter=3),
     H.LogisticHalfspace(max_iter=3),
     H.UnbiasedLossHalfspace(rho_pos=0.1, rho_neg=0.1, max_iter=3),
     H.ForwardCorrectedHalfspace(eta=0.1, max_iter=3),
     H.BackwardCorrectedHalfspace(T=[[0.9, 0.1], [0.2, 0.8]], max_iter=3),
+    H.MeanHalfspace(),
+    H.LogisticRegressionHalfspace(),
+    H.HingeHalfspace(random_state=0),
 ]
 
 
@@ -46,10 +51,10 @@ def _rcn_problem(n: int, seed: int = 0, d: int = D, gamma: float = GAMMA, eta: f
 
 NOISE_AWARE = {
     "slam": lambda s: H.SLaMHalfspace(eta=ETA, gamma=GAMMA, random_state=s),
-    "leaky_relu": lambda s: H.LeakyReLUHalfspace(
-        eta=ETA, gamma=GAMMA, epsilon=0.05, max_iter=200, random_state=s
+    "leaky_relu_capped": lambda s: H.LeakyReLUCappedHalfspace(
+        eta=ETA, gamma=GAMMA, epsilon=0.05, max_steps=200, random_state=s
     ),
-    "leaky_relu_online": lambda s: H.LeakyReLUHalfspace(eta=ETA, online=True, random_state=s),
+    "leaky_relu_online": lambda s: H.OnlineLeakyReLUHalfspace(eta=ETA, random_state=s),
     "forward": lambda s: H.ForwardCorrectedHalfspace(eta=ETA, random_state=s),
     "unbiased": lambda s: H.UnbiasedLossHalfspace(rho_pos=ETA, rho_neg=ETA, random_state=s),
     "backward": lambda s: H.BackwardCorrectedHalfspace(eta=ETA, random_state=s),
@@ -124,11 +129,15 @@ def test_partial_fit_is_one_pass_and_matches_fit(est):
 
 def test_partial_fit_streams_equal_one_pass():
     _, X, _, yn = _rcn_problem(2_000, seed=5)
-    one = H.LeakyReLUHalfspace(eta=0.3, online=True).partial_fit(X, yn)
-    two = H.LeakyReLUHalfspace(eta=0.3, online=True)
+    one = H.OnlineLeakyReLUHalfspace(eta=0.3).partial_fit(X, yn)
+    two = H.OnlineLeakyReLUHalfspace(eta=0.3)
     two.partial_fit(X[:700], yn[:700]).partial_fit(X[700:], yn[700:])
     np.testing.assert_allclose(one.coef_, two.coef_, rtol=1e-12)
     assert not hasattr(H.LeakyReLUHalfspace(eta=0.3), "partial_fit")  # full batch: none
+    # a split stream must differ from a different order (the check can fail)
+    three = H.OnlineLeakyReLUHalfspace(eta=0.3)
+    three.partial_fit(X[700:], yn[700:]).partial_fit(X[:700], yn[:700])
+    assert not np.allclose(one.coef_, three.coef_, rtol=1e-6)
 
 
 def test_history_is_log_spaced():
@@ -143,14 +152,22 @@ def test_history_is_log_spaced():
 
 def test_leaky_relu_full_batch_attributes():
     _, X, _, yn = _rcn_problem(3_000, seed=7)
-    est = H.LeakyReLUHalfspace(eta=0.3, gamma=0.1, epsilon=0.1, max_iter=50, random_state=0)
+    est = H.LeakyReLUCappedHalfspace(eta=0.3, gamma=0.1, epsilon=0.1, max_steps=50,
+                                     random_state=0)
     est.fit(X, yn)
     assert est.n_steps_ == 50 and est.validation_error_.shape == (51,)
     assert est.validation_error_[est.best_iteration_] == est.validation_error_.min()
     assert est.history_["iteration"][0] == 0
+    assert est.n_validation_ == math.ceil(math.log(50 / 0.1) * math.log(10))
     assert H.leaky_relu_iterations(0.3, 0.1, 0.05) == math.ceil(16 * 0.49 / (0.01 * 0.0025) - 1)
     est2 = H.LeakyReLUHalfspace(eta=0.3, gamma=0.5, epsilon=0.5, random_state=0).fit(X, yn)
-    assert est2.n_steps_ == H.leaky_relu_iterations(0.3, 0.5, 0.5)
+    T2 = H.leaky_relu_iterations(0.3, 0.5, 0.5)
+    assert est2.n_steps_ == T2  # as stated: no cap
+    assert est2.n_validation_ == math.ceil(math.log(T2 / 0.5) * math.log(10))
+    # fresh samples: N' held out, the gradient uses the other n - N'
+    est3 = H.LeakyReLUHalfspace(eta=0.3, gamma=0.5, epsilon=0.5, delta=0.01,
+                                validation_constant=3.0, random_state=0).fit(X, yn)
+    assert est3.n_validation_ == math.ceil(3 * math.log(T2 / 0.5) * math.log(100))
 
 
 def test_pickle_roundtrip():
@@ -175,8 +192,18 @@ def test_readonly_inputs():
         (lambda: H.SLaMHalfspace(eta=0.5), "eta"),
         (lambda: H.SLaMHalfspace(eta=-0.1), "eta"),
         (lambda: H.SLaMHalfspace(eta=0.1, gamma=0.0), "gamma"),
-        (lambda: H.LeakyReLUHalfspace(eta=0.1, gamma=1.5), "gamma"),
+        (lambda: H.LeakyReLUHalfspace(eta=0.1, gamma=1.5, epsilon=0.1), "gamma"),
         (lambda: H.LeakyReLUHalfspace(eta=0.1), "gamma"),
+        (lambda: H.LeakyReLUHalfspace(gamma=0.1, epsilon=0.1), "eta"),
+        (lambda: H.LeakyReLUHalfspace(eta=0.1, gamma=0.1, epsilon=1.0), "epsilon"),
+        (lambda: H.LeakyReLUCappedHalfspace(eta=0.1, max_steps=0), "max_steps"),
+        (lambda: H.OnlineLeakyReLUHalfspace(), "eta"),
+        (lambda: H.OnlineLeakyReLUHalfspace(eta=0.7), "eta"),
+        (lambda: H.OnlineLeakyReLUHalfspace(eta=0.1, step_size=-1.0), "step_size"),
+        (lambda: H.SLaMHalfspace(), "eta"),
+        (lambda: H.UnbiasedLossHalfspace(), "rho_pos"),
+        (lambda: H.HingeHalfspace(C=0.0), "C"),
+        (lambda: H.LogisticRegressionHalfspace(tol=-1.0), "tol"),
         (lambda: H.ForwardCorrectedHalfspace(T=[[0.9, 0.2], [0.1, 0.9]]), "stochastic"),
         (lambda: H.ForwardCorrectedHalfspace(), "T"),
         (lambda: H.BackwardCorrectedHalfspace(T=[[0.5, 0.5], [0.5, 0.5]]), "invertible"),

@@ -1,0 +1,183 @@
+"""Control learners: what a claimed rate is compared with.
+
+- :class:`MeanHalfspace` (``"mean"``): ``w = mean_i y_i x_i``, the trivial averaging learner.
+- :class:`LogisticRegressionHalfspace` (``"logreg_exact"``): scikit-learn's
+  ``LogisticRegression`` without penalty (``C=inf``), ``fit_intercept=False``, lbfgs solved to
+  a tight tolerance: the logistic loss itself, with no optimiser in the way.
+- :class:`HingeHalfspace` (``"hinge"``): scikit-learn's ``LinearSVC(loss="hinge")`` with a large
+  ``C``, ``fit_intercept=False``, solved to a tight tolerance (liblinear's dual coordinate
+  descent).
+
+All three follow the package's conventions (labels mapped to ``-1 / +1``, ``coef_`` of shape
+``(1, d)``, here normalised to unit length since only the direction is a halfspace).  A solver
+that stops at ``max_iter`` raises scikit-learn's ``ConvergenceWarning``.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any, ClassVar
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.svm import LinearSVC
+from sklearn.utils._param_validation import Interval
+
+from slam_theory.halfspaces._base import FITTED_DOC, RANDOM_STATE, _HalfspaceBase
+
+__all__ = ["HingeHalfspace", "LogisticRegressionHalfspace", "MeanHalfspace"]
+
+_EXAMPLE = """Examples
+    --------
+    >>> from slam_theory import data, noise
+    >>> gen = data.MarginHalfspace(d=5, gamma=0.2, random_state=0)
+    >>> X, y = gen.sample(2000)
+    >>> y = noise.RCN(0.1).corrupt(y, random_state=1)
+    >>> est = %s.fit(X, y)
+    >>> est.coef_.shape, bool(abs(np.linalg.norm(est.coef_) - 1) < 1e-12)
+    ((1, 5), True)"""
+
+
+class _ControlBase(_HalfspaceBase):
+    def _solve(self, X: np.ndarray, ypm: np.ndarray) -> tuple[np.ndarray, int]:
+        raise NotImplementedError  # pragma: no cover
+
+    def fit(self, X: Any, y: Any) -> _ControlBase:
+        """Fit the control (see the class docstring).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples.
+        y : array-like of shape (n_samples,)
+            Two-class (noisy) labels.
+
+        Returns
+        -------
+        self
+        """
+        self._validate_params()
+        X, y = self._validate_fit(X, y, reset=True)
+        self.classes_ = self._binary_classes(y)
+        ypm = self._encode(y)
+        w, n_iter = self._solve(X, ypm)
+        nrm = float(np.linalg.norm(w))
+        w = w / nrm if nrm > 0 else w
+        self.n_iter_ = int(n_iter)
+        self.history_ = {"iteration": [int(n_iter)], "objective": [float("nan")],
+                         "coef": [w.copy()]}
+        self._set_coef(w)
+        return self
+
+
+class MeanHalfspace(_ControlBase):
+    """The averaging control: ``w = mean_i y_i x_i``, normalised to unit length.
+
+    Under RCN the mean is ``(1 - 2 eta) E[y* x]``, so it is consistent for symmetric marginals
+    only; it is the learner any claimed rate should beat somewhere.
+
+    Attributes
+    ----------
+    %(fitted)s
+
+    %(example)s
+    """
+
+    _parameter_constraints: ClassVar[dict] = {}
+
+    def _solve(self, X, ypm):
+        return (ypm @ X) / X.shape[0], 1
+
+
+class LogisticRegressionHalfspace(_ControlBase):
+    """Unpenalised logistic regression through the origin, solved to convergence (lbfgs).
+
+    Wraps ``sklearn.linear_model.LogisticRegression(C=inf, fit_intercept=False,
+    solver="lbfgs", max_iter=max_iter, tol=tol)``; ``coef_`` is its direction.
+
+    Parameters
+    ----------
+    max_iter : int, default=10000
+        lbfgs iteration limit.
+    tol : float, default=1e-10
+        lbfgs tolerance.
+
+    Attributes
+    ----------
+    %(fitted)s
+
+    %(example)s
+    """
+
+    _parameter_constraints: ClassVar[dict] = {
+        "max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
+        "tol": [Interval(numbers.Real, 0.0, None, closed="neither")],
+    }
+
+    def __init__(self, max_iter: int = 10_000, tol: float = 1e-10) -> None:
+        self.max_iter = max_iter
+        self.tol = tol
+
+    def _solve(self, X, ypm):
+        lr = LogisticRegression(C=np.inf, fit_intercept=False, solver="lbfgs",
+                                max_iter=self.max_iter, tol=self.tol)
+        lr.fit(X, ypm)
+        return lr.coef_[0].astype(np.float64), int(np.max(lr.n_iter_))
+
+
+class HingeHalfspace(_ControlBase):
+    """Hinge-loss halfspace through the origin, solved to convergence (liblinear, dual).
+
+    Wraps ``sklearn.svm.LinearSVC(loss="hinge", dual=True, fit_intercept=False, C=C,
+    max_iter=max_iter, tol=tol)``, i.e. ``min_w ||w||^2 / 2 + C sum_i max(0, 1 - y_i w.x_i)``;
+    the large default ``C`` makes the hinge term dominate.  ``coef_`` is its direction.
+
+    Parameters
+    ----------
+    C : float, default=100.0
+        Weight of the hinge term.
+    max_iter : int, default=100000
+        Coordinate-descent iteration limit.
+    tol : float, default=1e-6
+        Stopping tolerance.
+    random_state : None, int, SeedSequence, Generator or RandomState, default=None
+        Seeds liblinear's coordinate order.
+
+    Attributes
+    ----------
+    %(fitted)s
+
+    %(example)s
+    """
+
+    _parameter_constraints: ClassVar[dict] = {
+        "C": [Interval(numbers.Real, 0.0, None, closed="neither")],
+        "max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
+        "tol": [Interval(numbers.Real, 0.0, None, closed="neither")],
+        "random_state": RANDOM_STATE,
+    }
+
+    def __init__(
+        self, C: float = 100.0, max_iter: int = 100_000, tol: float = 1e-6,
+        random_state: Any = None,
+    ) -> None:
+        self.C = C
+        self.max_iter = max_iter
+        self.tol = tol
+        self.random_state = random_state
+
+    def _solve(self, X, ypm):
+        rs = self.random_state
+        if rs is not None and not isinstance(rs, numbers.Integral | np.random.RandomState):
+            rs = int(np.random.default_rng(rs).integers(2**31 - 1))
+        svc = LinearSVC(loss="hinge", dual=True, fit_intercept=False, C=self.C,
+                        max_iter=self.max_iter, tol=self.tol, random_state=rs)
+        svc.fit(X, ypm)
+        return svc.coef_[0].astype(np.float64), int(svc.n_iter_)
+
+
+for _cls, _ex in ((MeanHalfspace, "MeanHalfspace()"),
+                  (LogisticRegressionHalfspace, "LogisticRegressionHalfspace()"),
+                  (HingeHalfspace, "HingeHalfspace(random_state=0)")):
+    _cls.__doc__ = (_cls.__doc__.replace("%(fitted)s", FITTED_DOC)
+                    .replace("%(example)s", _EXAMPLE % _ex))
