@@ -258,8 +258,8 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
     rep = report.write_report(args.results)
     print(f"results: {args.results}/  figures: {args.figures}/ ({n_fig} files)  report: {rep}")
     tail = f"; FAILED: {', '.join(failed)}" if failed else ""
-    print(f"reproduce ({args.preset}): {len(files) - len(failed)}/{len(files)} experiments, "
-          f"{n_failed_trials} failed trials, in {time.perf_counter() - t0:.1f} s{tail}")
+    print(f"reproduce ({args.preset}): {len(files) - len(failed)}/{len(files)} experiments in "
+          f"{time.perf_counter() - t0:.1f} s, {n_failed_trials} failed trials{tail}")
     return 1 if failed or (args.strict and n_failed_trials) else 0
 
 

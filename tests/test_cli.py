@@ -11,6 +11,8 @@ import pytest
 
 from slam_theory import __version__, bench, cli
 
+FIXTURES = Path(__file__).resolve().parent / "fixtures_sweep"
+
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["--version"]) == 0
@@ -31,7 +33,7 @@ def _write(folder: Path, name: str, text: str) -> Path:
 
 GOOD = """\
 name = "{name}"
-trial = "report:render_report"
+trial = "trials:halfspace_error"
 root_seed = 1
 [grid]
 n = [1]
@@ -91,22 +93,27 @@ def test_unknown_preset_names_it(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert "medium" in err
 
 
+def _allow_test_trials(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let the CLI resolve references to the test module ``sweep_trials``."""
+    from slam_theory.runner import config, figures, references, run
+
+    monkeypatch.syspath_prepend(str(FIXTURES))
+    real = references.resolve_reference
+
+    def resolve(ref: str, *, allow_external: bool = False):
+        return real(ref, allow_external=True)
+
+    for module in (config, figures, references, run):
+        monkeypatch.setattr(module, "resolve_reference", resolve)
+
+
 def test_run_figures_report_reproduce(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                       capsys: pytest.CaptureFixture[str]) -> None:
     """The verbs end to end, with a test trial module made importable as external."""
-    from slam_theory import sweep
-
-    fixtures = Path(__file__).resolve().parent / "fixtures_sweep"
-    monkeypatch.syspath_prepend(str(fixtures))
-    real_resolve = sweep.resolve_reference
-
-    def resolve(ref: str, *, allow_external: bool = False):
-        return real_resolve(ref, allow_external=True)
-
-    monkeypatch.setattr(sweep, "resolve_reference", resolve)
+    _allow_test_trials(monkeypatch)
     exps = tmp_path / "experiments"
     exps.mkdir()
-    text = GOOD.format(name="tiny").replace("report:render_report", "sweep_trials:noisy_sum")
+    text = GOOD.format(name="tiny").replace("trials:halfspace_error", "sweep_trials:noisy_sum")
     text = text.replace("root_seed = 1", 'root_seed = 1\nanalysis = "sweep_trials:count_rows"\n'
                         'figures = ["sweep_trials:one_figure"]')
     text += '[[claims]]\nid = "c"\nstatement = "s"\n'
@@ -126,13 +133,24 @@ def test_run_figures_report_reproduce(tmp_path: Path, monkeypatch: pytest.Monkey
                      "--no-progress"]) == 0
     out = capsys.readouterr().out
     assert "report:" in out and "1/1 experiments in" in out
-    # a failing experiment does not stop the others; reproduce then exits 1
-    broken = GOOD.format(name="broken").replace("report:render_report", "sweep_trials:failing")
+    # a failing trial is an outcome: recorded, counted, and an error only with --strict
+    broken = GOOD.format(name="broken").replace("trials:halfspace_error",
+                                                "sweep_trials:failing")
     _write(exps, "broken", broken.replace("n = [1]", "n = [3]"))
-    assert cli.main(["reproduce", "--jobs", "1", "--results", str(results), "--figures",
-                     str(figs), "--experiments", str(exps), "--no-progress"]) == 1
+    argv = ["reproduce", "--jobs", "1", "--results", str(results), "--figures", str(figs),
+            "--experiments", str(exps), "--no-progress"]
+    assert cli.main(argv) == 0
     captured = capsys.readouterr()
-    assert "FAILED: broken" in captured.out and "boom" in captured.err
+    assert "1 failed trials" in captured.out and "RuntimeError: boom" in captured.err
+    assert cli.main([*argv, "--strict"]) == 1
+    assert cli.main(["run", str(exps / "broken.toml"), "--results", str(results),
+                     "--no-progress"]) == 0
+    assert "0 trials run, 0 already done, 1 failed" not in capsys.readouterr().out
+    assert cli.main(["run", str(exps / "broken.toml"), "--results", str(results),
+                     "--no-progress", "--strict"]) == 1
+    summary = json.loads((results / "broken" / "summary.json").read_text()) if (
+        results / "broken" / "summary.json").exists() else None
+    assert summary is None  # broken names no analysis: its failures are in the store
     assert (results / "tiny" / "summary.json").exists()
 
 

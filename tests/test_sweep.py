@@ -1,15 +1,12 @@
-"""The experiment engine: config validation, seeds, resume, atomic appends, executors."""
+"""The runner through the ``sweep`` shim: config validation, seeds, resume, executors."""
 
 from __future__ import annotations
 
 import json
 import os
-import random
-import signal
+import sqlite3
 import subprocess
 import sys
-import textwrap
-import time
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +15,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from slam_theory import sweep
+from slam_theory import results, runner, sweep
+from slam_theory.errors import StoreError
 from slam_theory.sweep import ConfigError
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures_sweep"
@@ -193,12 +191,12 @@ def test_seeds_stable_values() -> None:
     """The seed derivation is part of the results' identity: freeze it."""
     cfg = {"name": "x", "trial": sweep_trials.noisy_sum, "root_seed": 1, "fixed": {},
            "grid": {"n": [5]}, "seeds": 1}
-    cfg = sweep._config_from_dict(cfg, "quick", True)
+    cfg = runner.config_from_dict(cfg, "quick", True)
     (t,) = sweep.expand_trials(cfg)
-    expected = sweep._stable_ints({"n": 5})
+    expected = runner.stable_ints({"n": 5})
     assert t.spawn_key == (0, *expected)
     # hashlib-based, independent of PYTHONHASHSEED
-    code = ("from slam_theory import sweep; print(sweep._stable_ints({'n': 5}))")
+    code = ("from slam_theory import runner; print(runner.stable_ints({'n': 5}))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          env={**os.environ, "PYTHONHASHSEED": "123"}, timeout=60, check=True)
     assert out.stdout.strip() == str(expected)
@@ -234,48 +232,26 @@ def test_run_writes_results_and_summary(tmp_path: Path) -> None:
     assert cfg["config"]["name"] == "exp" and cfg["fingerprint"]["preset"] == "quick"
 
 
+def _delete_trials(store: Path, keep: int) -> None:
+    with sqlite3.connect(store) as conn:
+        keys = [k for (k,) in conn.execute("SELECT key FROM trials ORDER BY key")]
+        conn.executemany("DELETE FROM trials WHERE key = ?", [(k,) for k in keys[keep:]])
+
+
 def test_resume_skips_done_trials_and_gives_same_set(tmp_path: Path) -> None:
     path = write_config(tmp_path, trial="trajectory")
     ref = run(path, tmp_path / "ref")
-    # a partial run: fewer seeds is a different fingerprint, so simulate partial progress
-    # by running the full config and cutting trials.csv after a few complete trials
     res_dir = tmp_path / "res"
     first = run(path, res_dir)
-    lines = first.trials_csv.read_text().splitlines(keepends=True)
-    first.trials_csv.write_text("".join(lines[: 1 + 3 * 5]))  # header + 5 trials x 3 rows
+    _delete_trials(first.store, keep=5)  # what an interrupted run leaves: 5 trials stored
     second = run(path, res_dir)
     assert (second.n_run, second.n_skipped) == (13, 5)
-    assert csv_lines(second.trials_csv) == csv_lines(ref.trials_csv)
+    assert second.trials_csv.read_bytes() == ref.trials_csv.read_bytes()
     third = run(path, res_dir)
     assert (third.n_run, third.n_skipped) == (0, 18)
     rows = sweep.read_trials(third.trials_csv)
     assert [r["row"] for r in rows[:3]] == [0, 1, 2]
-
-
-def test_torn_tail_and_orphan_rows_are_dropped(tmp_path: Path) -> None:
-    path = write_config(tmp_path, trial="trajectory")
-    ref = run(path, tmp_path / "ref")
-    res_dir = tmp_path / "res"
-    res = run(path, res_dir)
-    text = res.trials_csv.read_text()
-    lines = text.splitlines(keepends=True)
-    # keep 4 complete trials, then 2 rows of the 5th (rows 2, 1: its row 0 is missing),
-    # then half a line: what a kill in the middle of an append leaves
-    torn = "".join(lines[: 1 + 12]) + lines[13] + lines[14] + lines[15][:7]
-    res.trials_csv.write_text(torn)
-    rows = sweep.read_trials(res.trials_csv)
-    assert len(rows) == 12
-    intact = tmp_path / "intact.csv"  # exactly the 4 complete trials, nothing torn
-    intact.write_text("".join(lines[: 1 + 12]))
-    assert canon(rows) == canon(sweep.read_trials(intact))
-    assert set(canon(rows)) <= set(canon(sweep.read_trials(ref.trials_csv)))
-    with res.timings_csv.open("a") as fh:
-        fh.write("1,2,3")  # a torn timings line is dropped too
-    again = run(path, res_dir)
-    assert again.n_skipped == 4 and again.n_run == 14
-    timings = res.timings_csv.read_text().splitlines()
-    assert len(timings) == 1 + 18 + 14 and all(t.count(",") == 7 for t in timings)
-    assert csv_lines(again.trials_csv) == csv_lines(ref.trials_csv)
+    assert rows == sweep.read_trials(third.store) == sweep.read_trials(third.results_dir)
 
 
 def test_warns_when_sources_changed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -285,21 +261,29 @@ def test_warns_when_sources_changed(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert len(data["code_sha256"]) == 64
     run(path, tmp_path / "res")
     assert "warning" not in capsys.readouterr().err
-    data["code_sha256"] = "0" * 64
-    res.config_json.write_text(json.dumps(data))
+    with sqlite3.connect(res.store) as conn:
+        conn.execute("UPDATE meta SET value = ? WHERE name = 'code_sha256'", ("0" * 64,))
     run(path, tmp_path / "res")
     assert "sources changed" in capsys.readouterr().err
 
 
-def test_torn_line_without_newline_dropped_on_read(tmp_path: Path) -> None:
+def test_torn_csv_is_refused_not_trimmed(tmp_path: Path) -> None:
     p = tmp_path / "trials.csv"
-    p.write_text("a,seed,row,x\n1,0,0,0.5\n2,0,0,0.25\n3,0,0,0.1")
-    rows = sweep.read_trials(p)
-    assert rows == [{"a": 1, "seed": 0, "row": 0, "x": 0.5},
-                    {"a": 2, "seed": 0, "row": 0, "x": 0.25}]
+    p.write_text("a,seed,row,x\n1,0,0,0.5\n2,0,0,0.25\n")
+    assert sweep.read_trials(p) == [{"a": 1, "seed": 0, "row": 0, "x": 0.5},
+                                    {"a": 2, "seed": 0, "row": 0, "x": 0.25}]
     assert sweep.read_trials(tmp_path / "missing.csv") == []
-    p.write_text("a,seed,ro")  # torn header
-    assert sweep.read_trials(p) == []
+    for bad in ("a,seed,row,x\n1,0,0,0.5\n3,0,0,0.1",  # torn last line
+                "a,seed,ro",  # torn header
+                "a,seed,row,x\n1,0,1,0.5\n",  # row 0 of the trial missing
+                "a,seed,row,x\n1,0,0,0.5\n1,0,0,0.5\n"):  # a duplicated row
+        p.write_text(bad)
+        with pytest.raises(StoreError, match="--fresh") as info:
+            sweep.read_trials(p)
+        assert "\n" not in str(info.value)
+    p.write_bytes(b"a,seed,row,x\n1,0,0,\xff\n")
+    with pytest.raises(StoreError, match="not UTF-8"):
+        sweep.read_trials(p)
 
 
 def test_fresh_and_changed_config_guard(tmp_path: Path) -> None:
@@ -330,19 +314,32 @@ def test_differing_measurement_keys_take_the_union(tmp_path: Path) -> None:
     assert rows[0]["b"] is None and rows[1]["b"] == 2
 
 
-def test_trial_errors_are_reported_and_done_trials_kept(tmp_path: Path) -> None:
-    cfg = {"name": "f", "trial": sweep_trials.failing, "root_seed": 0, "fixed": {},
-           "grid": {"n": [1, 2, 3, 4]}, "seeds": 1}
-    with pytest.raises(sweep.TrialError, match="boom"):
-        run(cfg, tmp_path)
-    done = sweep.read_trials(tmp_path / "f" / "trials.csv")
-    assert {r["n"] for r in done} <= {1, 2, 4}
+def test_failing_trials_are_recorded_and_the_sweep_goes_on(tmp_path: Path) -> None:
+    seen: list[int] = []
+
+    def analysis(rows: list[dict[str, Any]], config: dict[str, Any]) -> dict[str, Any]:
+        seen.extend(r["n"] for r in rows)
+        return {"claims": []}
+
+    cfg = {"name": "f", "trial": sweep_trials.failing, "analysis": analysis, "root_seed": 0,
+           "fixed": {}, "grid": {"n": [1, 2, 3, 4]}, "seeds": 2}
+    res = run(cfg, tmp_path)
+    assert (res.n_run, res.n_failed) == (8, 2)
+    assert sorted(seen) == [1, 1, 2, 2, 4, 4]  # the analysis gets the successful rows
+    assert {r["n"] for r in sweep.read_trials(res.trials_csv)} == {1, 2, 4}
+    summary = json.loads(res.summary_json.read_text())
+    assert summary["failures"]["count"] == 2
+    first = summary["failures"]["trials"][0]
+    assert first["params"] == {"n": 3} and first["seed"] in (0, 1)
+    assert first["error"] == "RuntimeError: boom"
+    again = run(cfg, tmp_path)  # failures are retried, successes are kept
+    assert (again.n_run, again.n_skipped, again.n_failed) == (2, 6, 2)
 
     def bad(params: dict[str, Any], seed: np.random.SeedSequence) -> dict[str, Any]:
         return {"n": 1.0}
 
-    with pytest.raises(sweep.TrialError, match="clashes"):
-        run({**cfg, "name": "g", "trial": bad}, tmp_path)
+    res = run({**cfg, "name": "g", "trial": bad}, tmp_path)
+    assert res.n_failed == 8 and "clashes" in res.failures[0]["error"]
 
 
 def test_analysis_sees_rows_in_config_order(tmp_path: Path) -> None:
@@ -355,10 +352,7 @@ def test_analysis_sees_rows_in_config_order(tmp_path: Path) -> None:
     path = write_config(tmp_path, trial="trajectory")
     cfg = sweep.load_config(path, allow_external=True)
     cfg["analysis"] = record
-    res = run(cfg, tmp_path / "a")
-    lines = res.trials_csv.read_text().splitlines(keepends=True)
-    blocks = [lines[i : i + 3] for i in range(1, len(lines), 3)]  # one trial = 3 lines
-    res.trials_csv.write_text(lines[0] + "".join("".join(b) for b in blocks[::-1]))
+    run(cfg, tmp_path / "a", n_jobs=2)
     run(cfg, tmp_path / "a")
     expected = [(t.seed_index, t.params["learner"], t.params["n"], i)
                 for t in sweep.expand_trials(cfg) for i in range(3)]
@@ -388,8 +382,9 @@ def test_bad_scheduler_is_a_config_error(tmp_path: Path) -> None:
     pytest.importorskip("distributed")
     cfg = {"name": "s", "trial": sweep_trials.noisy_sum, "root_seed": 0, "fixed": {},
            "grid": {"n": [1]}, "seeds": 1}
-    with pytest.raises(ConfigError, match="scheduler"):
-        run(cfg, tmp_path, scheduler="not a scheduler address")
+    with pytest.raises(runner.SchedulerError, match="scheduler") as info:
+        run(cfg, tmp_path, scheduler="not a scheduler address", scheduler_timeout=5)
+    assert "\n" not in str(info.value)
 
 
 def test_make_figures(tmp_path: Path) -> None:
@@ -403,79 +398,17 @@ def test_make_figures(tmp_path: Path) -> None:
     assert any("other" in m and "skipping" in m for m in msgs)
 
 
-# --------------------------------------------------------------------------- SIGKILL
-
-DRIVER = textwrap.dedent(
-    """
-    import sys
-    sys.path.insert(0, {fixtures!r})
-    from slam_theory.sweep import run_experiment
-    run_experiment({config!r}, n_jobs={jobs}, results_dir={results!r}, progress=False,
-                   allow_external=True)
-    """
-)
-
-
-def _start(config: Path, results: Path, jobs: int) -> subprocess.Popen[bytes]:
-    code = DRIVER.format(fixtures=str(FIXTURES), config=str(config), results=str(results),
-                         jobs=jobs)
-    env = {**os.environ, "SWEEP_TEST_SLEEP": "0.03"}
-    return subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, start_new_session=True)
-
-
-def _n_complete(path: Path) -> int:
-    try:
-        return len(sweep.read_trials(path))
-    except (OSError, ValueError):
-        return 0
-
-
-@pytest.mark.parametrize("jobs", [1, 2])
-def test_sigkill_then_resume_loses_and_duplicates_nothing(tmp_path: Path, jobs: int) -> None:
-    rows = "rows = [1, 7, 30]"  # 30 rows x ~330 bytes: one append spans several pages
-    path = write_config(tmp_path, name="killme", trial="sleepy", seeds=8,
-                        grid=f"{rows}\nk = [0, 1, 2]", fixed="d = 1", seed_by='["rows", "k"]')
-    ref = run(path, tmp_path / "ref", n_jobs=2)
-    n_total = len(sweep.read_trials(ref.trials_csv))
-    results = tmp_path / "killed"
-    csv_path = results / "killme" / "trials.csv"
-    proc = _start(path, results, jobs)
-    try:
-        target = random.Random().randint(5, 60)  # rows to wait for, then kill at random
-        deadline = time.monotonic() + 120
-        while _n_complete(csv_path) < target and proc.poll() is None:
-            assert time.monotonic() < deadline, "driver made no progress"
-            time.sleep(0.005)
-        time.sleep(random.random() * 0.05)
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=60)
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=60)
-    assert proc.returncode == -signal.SIGKILL, proc.stderr.read().decode() if proc.stderr else ""
-    partial = sweep.read_trials(csv_path)
-    assert 0 < len(partial) < n_total
-    res = run(path, results, n_jobs=jobs)
-    assert res.n_skipped + res.n_run == res.n_trials
-    final = sweep.read_trials(res.trials_csv)
-    assert canon(final) == canon(sweep.read_trials(ref.trials_csv))
-    assert csv_lines(res.trials_csv) == csv_lines(ref.trials_csv)
-
-
 @given(st.one_of(st.floats(allow_nan=False), st.integers(), st.booleans(),
                  st.text(alphabet="abcxyz_-", min_size=1)))
 def test_cells_round_trip_exactly(value: Any) -> None:
-    assert sweep._parse_cell(sweep._cell(value)) == value
-    assert type(sweep._parse_cell(sweep._cell(value))) is type(value)
+    assert results.parse_cell(results.format_cell(value)) == value
+    assert type(results.parse_cell(results.format_cell(value))) is type(value)
 
 
 def test_nan_cells_and_numpy_scalars() -> None:
-    assert np.isnan(sweep._parse_cell(sweep._cell(float("nan"))))
-    assert sweep._cell(np.float64(0.1)) == "0.1" and sweep._cell(np.int64(3)) == "3"
-    assert sweep._cell(np.bool_(True)) == "True"
+    assert np.isnan(results.parse_cell(results.format_cell(float("nan"))))
+    assert results.format_cell(np.float64(0.1)) == "0.1" and results.format_cell(np.int64(3)) == "3"
+    assert results.format_cell(np.bool_(True)) == "True"
 
 
 def test_int_versus_float_change_is_a_different_config(tmp_path: Path) -> None:
@@ -486,48 +419,16 @@ def test_int_versus_float_change_is_a_different_config(tmp_path: Path) -> None:
         run(path, tmp_path / "res")
 
 
-def test_concurrent_run_is_refused(tmp_path: Path) -> None:
-    lock = sweep._lock(tmp_path / "res", "exp")
-    try:
+def test_concurrent_run_is_refused_and_the_lock_file_removed(tmp_path: Path) -> None:
+    with runner.lock(tmp_path / "res", "exp") as held:
+        assert held.exists()
         with pytest.raises(ConfigError, match="another slam-theory run"):
             run(write_config(tmp_path), tmp_path / "res")
-    finally:
-        lock.close()
+    assert not held.exists()
     assert run(write_config(tmp_path), tmp_path / "res").n_run == 18
-
-
-@pytest.fixture(scope="module")
-def trajectory_csv(tmp_path_factory: pytest.TempPathFactory) -> bytes:
-    folder = tmp_path_factory.mktemp("traj")
-    path = write_config(folder, trial="trajectory", seeds=2)
-    return run(path, folder / "res").trials_csv.read_bytes()
-
-
-@given(cut=st.integers(min_value=0, max_value=10**6))
-def test_any_truncation_keeps_exactly_the_complete_trials(trajectory_csv: bytes,
-                                                          cut: int) -> None:
-    """A kill can stop an append at any byte: only whole trials before the cut survive."""
-    import tempfile
-
-    data = trajectory_csv
-    cut = cut % (len(data) + 1)
-    lines = data.splitlines(keepends=True)
-    ends, pos = [], 0
-    for line in lines:
-        pos += len(line)
-        ends.append(pos)
-    # trials are 3 lines each after the header; one survives iff its 3rd line is complete
-    n_complete = sum(1 for i in range(3, len(lines), 3) if ends[i] <= cut)
-    with tempfile.TemporaryDirectory() as tmp:
-        p = Path(tmp) / "trials.csv"
-        p.write_bytes(data[:cut])
-        rows = sweep.read_trials(p)
-        assert len(rows) == 3 * n_complete
-        writer = sweep._TrialsWriter(p, ["d", "learner", "n", "scale"])  # repairs the file
-        writer.close()
-        assert sweep.read_trials(p) == rows
-        assert p.read_bytes() == (b"".join(lines[: 1 + 3 * n_complete]) if cut >= ends[0]
-                                  else b"")
+    assert sorted(p.name for p in (tmp_path / "res").iterdir()) == ["exp"]  # no .exp.lock
+    assert sorted(p.name for p in (tmp_path / "res" / "exp").iterdir()) == [
+        "config.json", "summary.json", "timings.csv", "trials.csv", "trials.sqlite"]
 
 
 def test_read_trials_order_does_not_depend_on_completion_order(tmp_path: Path) -> None:
@@ -538,8 +439,10 @@ def test_read_trials_order_does_not_depend_on_completion_order(tmp_path: Path) -
     header, body = lines[0], lines[1:]
     blocks = [body[i : i + 3] for i in range(0, len(body), 3)]  # 3 rows per trial
     shuffled = tmp_path / "shuffled.csv"
-    shuffled.write_text(header + "".join(line for b in blocks[::-1] for line in b))
+    shuffled.write_text(header + "".join(line for b in blocks[::-1] for line in b[::-1]))
     assert sweep.read_trials(shuffled) == sweep.read_trials(res.trials_csv)
+    two = run(path, tmp_path / "two", n_jobs=2)
+    assert two.trials_csv.read_bytes() == res.trials_csv.read_bytes()
 
 
 def _blas_threads_trial(params: dict[str, Any], seed: Any) -> dict[str, Any]:

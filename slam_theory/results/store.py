@@ -111,6 +111,7 @@ class TrialStore:
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path
         self._conn = conn
+        self._empty = False  # a file whose creation was never committed (killed at once)
 
     # ------------------------------------------------------------------ opening
 
@@ -144,7 +145,10 @@ class TrialStore:
 
     @classmethod
     def read(cls, path: Path) -> TrialStore:
-        """Open an existing store read-only (for figures and analysis)."""
+        """Open an existing store read-only (for figures and analysis).
+
+        A file in which not even the store's creation was committed reads as empty.
+        """
         path = Path(path)
         if not path.is_file():
             raise StoreError(f"{path}: no trial store; run the experiment first")
@@ -152,9 +156,9 @@ class TrialStore:
             conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
                                    isolation_level=None, timeout=5.0)
             store = cls(path, conn)
-            if not store._has_tables():
-                raise StoreError(f"{path}: not a trial store; {_fresh_hint(path)}")
-            store._meta_required("schema")
+            store._empty = not store._has_tables()
+            if not store._empty:
+                store._meta_required("schema")
         except sqlite3.Error as exc:
             raise _sqlite_error(path, exc) from None
         return store
@@ -180,6 +184,8 @@ class TrialStore:
 
     def meta(self, name: str) -> str | None:
         """The value of a ``meta`` entry, or None."""
+        if self._empty:
+            return None
         try:
             got = self._conn.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
         except sqlite3.Error as exc:
@@ -262,6 +268,8 @@ class TrialStore:
         StoreError
             A trial whose stored fields do not match its checksum (names the trial).
         """
+        if self._empty:
+            return
         sql = ("SELECT key, seed, params, status, error, rows, digest, wall_s, host, pid "
                "FROM trials")
         args: tuple[str, ...] = ()

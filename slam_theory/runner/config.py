@@ -358,7 +358,10 @@ def _param_checker(trial: Any, allow_external: bool) -> tuple[Any, str] | None:
         module = inspect.getmodule(trial)
         name = getattr(trial, "__name__", "")
     else:
-        module, name = find_module(trial, allow_external=allow_external)
+        try:
+            module, name = find_module(trial, allow_external=allow_external)
+        except ValueError:  # the reference was checked (and reported) by the validation
+            return None
     hook = getattr(module, "check_params", None)
     return (hook, name) if inspect.isfunction(hook) else None
 

@@ -87,7 +87,10 @@ def collect_captions(
         for ref in load_config(p, "quick", allow_external=allow_external)["figures"]:
             if callable(ref):
                 continue
-            module, _ = find_module(ref, allow_external=allow_external)
+            try:
+                module, _ = find_module(ref, allow_external=allow_external)
+            except ValueError:
+                continue
             for attr in ("FIGURE_CAPTIONS", "CAPTIONS"):
                 table = getattr(module, attr, None)
                 if isinstance(table, Mapping):

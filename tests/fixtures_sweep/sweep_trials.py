@@ -80,3 +80,44 @@ def one_figure(results_dir: Path, figures_dir: Path) -> list[Path]:
     out = figures_dir / f"{results_dir.name}.txt"
     out.write_text(str(len((results_dir / "trials.csv").read_text().splitlines())))
     return [out]
+
+
+LEARNERS = ("a", "b")
+
+
+def check_params(trial: str, params: dict[str, Any]) -> None:
+    """The module's parameter check: the runner calls it on every grid point before running."""
+    if "learner" in params and params["learner"] not in LEARNERS:
+        raise ValueError(f"learner must be one of {LEARNERS}, got {params['learner']!r}")
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.append(int(stat.parent.name))
+    return out
+
+
+def killer(params: dict[str, Any], seed: np.random.SeedSequence) -> list[dict[str, Any]]:
+    """A multi-row trial; the trial ``i == $SWEEP_TEST_KILL_AT`` of seed 0 SIGKILLs the run.
+
+    Before the kill it writes the run's child processes (its loky workers and their resource
+    tracker) to ``$SWEEP_TEST_PIDS``; a worker then keeps "computing", so only a watchdog can
+    end it.
+    """
+    import signal
+
+    at = os.environ.get("SWEEP_TEST_KILL_AT")
+    if at is not None and int(params["i"]) == int(at) and seed.spawn_key[0] == 0:
+        main = int(os.environ["SWEEP_TEST_MAIN_PID"])
+        Path(os.environ["SWEEP_TEST_PIDS"]).write_text(
+            " ".join(str(p) for p in _children(main)))
+        os.kill(main, signal.SIGKILL)
+        time.sleep(60)
+    rng = np.random.default_rng(seed)
+    return [{"u": float(u), "pad": "x" * 200} for u in rng.random(int(params["rows"]))]
