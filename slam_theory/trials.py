@@ -55,6 +55,10 @@ LEARNERS: tuple[str, ...] = (
     "unbiased",
     "forward",
     "backward",
+    "leaky_relu_capped",
+    "mean",
+    "logreg_exact",
+    "hinge",
 )
 
 #: Marginals accepted by :func:`halfspace_error` (``params["marginal"]``).
@@ -209,38 +213,23 @@ def make_learner(params: Mapping[str, Any], random_state: Any = None) -> Any:
     from slam_theory import halfspaces as hs
 
     name = str(params["learner"])
+    if name not in LEARNERS:
+        raise ValueError(f"learner must be one of {LEARNERS}, got {name!r}")
     eta = float(_get(params, "learner_eta", _get(params, "eta", 0.0)))
     gamma_raw = _get(params, "gamma", 0.0)
     gamma = float(gamma_raw) if float(gamma_raw) > 0 else None
     epsilon = float(_get(params, "epsilon", 0.05))
-    passes = int(_get(params, "passes", 1))
-    max_steps = int(_get(params, "max_steps", 0)) or None
     scale_raw = float(_get(params, "scale", 0.0))
     scale = scale_raw if scale_raw > 0 else _default_scale(gamma or 0.0, epsilon)
-    common = {"max_iter": passes, "random_state": random_state}
-    if name == "slam":
-        return hs.SLaMHalfspace(eta=eta, gamma=gamma, epsilon=epsilon, scale=scale, **common)
-    if name == "leaky_relu":
-        return hs.LeakyReLUHalfspace(
-            eta=eta, gamma=gamma, epsilon=epsilon, max_iter=max_steps, random_state=random_state
-        )
-    if name == "leaky_relu_online":
-        return hs.LeakyReLUHalfspace(
-            eta=eta, gamma=gamma, epsilon=epsilon, online=True, **common
-        )
-    if name == "perceptron":
-        return hs.Perceptron(**common)
-    if name == "averaged_perceptron":
-        return hs.AveragedPerceptron(**common)
-    if name == "logistic":
-        return hs.LogisticHalfspace(scale=scale, **common)
-    if name == "unbiased":
-        return hs.UnbiasedLossHalfspace(rho_pos=eta, rho_neg=eta, scale=scale, **common)
-    if name == "forward":
-        return hs.ForwardCorrectedHalfspace(eta=eta, scale=scale, **common)
-    if name == "backward":
-        return hs.BackwardCorrectedHalfspace(eta=eta, scale=scale, **common)
-    raise ValueError(f"learner must be one of {LEARNERS}, got {name!r}")
+    extra: dict[str, Any] = {
+        "passes": int(_get(params, "passes", 1)),
+        "max_steps": int(_get(params, "max_steps", 0)) or None,
+    }
+    if name in ("slam", "logistic", "unbiased", "forward", "backward"):
+        extra["scale"] = scale
+    return hs.make_learner(
+        name, eta=eta, gamma=gamma, epsilon=epsilon, random_state=random_state, **extra
+    )
 
 
 def projection_dim(params: Mapping[str, Any]) -> int:
