@@ -89,7 +89,8 @@ def _sqlite_error(path: Path, exc: sqlite3.Error) -> StoreError:
     elif "readonly" in text or "unable to open" in text or "access permission" in text:
         why = "permission denied; choose a writable --results directory"
     elif "not a database" in text or "malformed" in text:
-        return StoreError(f"{path}: damaged trial store ({text}); {_fresh_hint(path)}")
+        return StoreError(f"{path}: damaged trial store ({' '.join(text.split())}); "
+                          f"{_fresh_hint(path)}")
     else:
         why = text
     return StoreError(f"cannot write {path}: {why}")
@@ -112,6 +113,7 @@ class TrialStore:
         self.path = path
         self._conn = conn
         self._empty = False  # a file whose creation was never committed (killed at once)
+        self._read_only = False
 
     # ------------------------------------------------------------------ opening
 
@@ -136,6 +138,7 @@ class TrialStore:
             conn.execute("PRAGMA synchronous=NORMAL")
             store = cls(path, conn)
             if existed and store._has_tables():
+                store._integrity()
                 store._check(fingerprint, list(param_names))
             else:
                 store._create(fingerprint, list(param_names))
@@ -156,8 +159,10 @@ class TrialStore:
             conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
                                    isolation_level=None, timeout=5.0)
             store = cls(path, conn)
+            store._read_only = True
             store._empty = not store._has_tables()
             if not store._empty:
+                store._integrity()
                 store._meta_required("schema")
         except sqlite3.Error as exc:
             raise _sqlite_error(path, exc) from None
@@ -172,15 +177,22 @@ class TrialStore:
                              f"{_fresh_hint(self.path)}")
         return True
 
+    def _integrity(self) -> None:
+        got = [r[0] for r in self._conn.execute("PRAGMA quick_check(1)")]
+        if got != ["ok"]:
+            why = " ".join(" ".join(got).split())[:160]
+            raise StoreError(f"{self.path}: damaged trial store ({why}); "
+                             f"{_fresh_hint(self.path)}")
+
     def _create(self, fingerprint: dict[str, Any], param_names: list[str]) -> None:
         c = self._conn
-        c.execute("BEGIN IMMEDIATE")
-        for sql in _CREATE:
-            c.execute(sql)
-        c.executemany("INSERT INTO meta VALUES (?, ?)", [
-            ("schema", SCHEMA), ("fingerprint", canonical(fingerprint)),
-            ("param_names", canonical(param_names))])
-        c.execute("COMMIT")
+        with c:
+            c.execute("BEGIN IMMEDIATE")
+            for sql in _CREATE:
+                c.execute(sql)
+            c.executemany("INSERT INTO meta VALUES (?, ?)", [
+                ("schema", SCHEMA), ("fingerprint", canonical(fingerprint)),
+                ("param_names", canonical(param_names))])
 
     def meta(self, name: str) -> str | None:
         """The value of a ``meta`` entry, or None."""
@@ -270,7 +282,7 @@ class TrialStore:
         """
         if self._empty:
             return
-        sql = ("SELECT key, seed, params, status, error, rows, digest, wall_s, host, pid "
+        sql = ("SELECT key, seed, params, status, error, rows, digest, wall_s, host, pid, rowid "
                "FROM trials")
         args: tuple[str, ...] = ()
         if status is not None:
@@ -280,7 +292,7 @@ class TrialStore:
             fetched = self._conn.execute(sql + " ORDER BY key", args).fetchall()
         except sqlite3.Error as exc:
             raise _sqlite_error(self.path, exc) from None
-        for key, seed, p, st, err, r, digest, wall, host, pid in fetched:
+        for key, seed, p, st, err, r, digest, wall, host, pid, rowid in fetched:
             try:
                 ok = digest == _digest(key, int(seed), p, st, err, r)
                 params, rows = json.loads(p), json.loads(r)
@@ -290,7 +302,7 @@ class TrialStore:
                 raise StoreError(
                     f"{self.path}: trial {key} is damaged (its fields do not match their "
                     f"checksum); rerun with --fresh, or delete just that trial and rerun: "
-                    f"sqlite3 {self.path} \"DELETE FROM trials WHERE key = '{key}'\"")
+                    f"sqlite3 '{self.path}' 'DELETE FROM trials WHERE rowid = {rowid}'")
             yield StoredTrial(key, int(seed), params, st, err, rows, wall, host, pid)
 
     def statuses(self) -> dict[str, str]:
@@ -298,9 +310,15 @@ class TrialStore:
         return {t.key: t.status for t in self.trials()}
 
     def close(self) -> None:
-        """Checkpoint the write-ahead log into the file and close (removes ``-wal``)."""
+        """Checkpoint the write-ahead log into the file and close.
+
+        A writer leaves the file in rollback-journal mode, so later read-only readers create
+        no ``-wal``/``-shm`` files beside it.
+        """
         try:
             self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            if not self._read_only:
+                self._conn.execute("PRAGMA journal_mode=DELETE")
         except sqlite3.Error:
             pass  # a read-only connection, or a full disk: the log stays and is replayed
         self._conn.close()
