@@ -8,13 +8,22 @@ import numpy as np
 import pytest
 from naive import leaky_relu_alg1_trajectory
 
-from slam_theory import data, noise
 from slam_theory import halfspaces as H
 from slam_theory._kernels import halfspaces as KH
 from slam_theory._validation import as_generator
 from slam_theory.halfspaces import leaky_relu as LR
 
 _E = np.zeros(0, dtype=np.int64)
+
+
+def _margin_rcn(n, d, gamma, eta, seed):
+    """Uniform on the sphere with ``|x_1| >= gamma``, labels ``sign(x_1)`` flipped w.p. eta."""
+    r = np.random.default_rng(seed)
+    X = r.normal(size=(8 * n, d))
+    X /= np.linalg.norm(X, axis=1, keepdims=True)
+    X = np.ascontiguousarray(X[np.abs(X[:, 0]) >= gamma][:n])
+    y = np.where(X[:, 0] > 0, 1.0, -1.0)
+    return X, np.where(r.random(n) < eta, -y, y)
 
 
 def _run(X, y, eta, T, lr, radius0=1e-2, project=True, Xv=None, yv=None):
@@ -87,10 +96,8 @@ def test_unprojected_kernel_fails_the_comparison():
 
 
 def test_exact_kernel_skips_most_margins_on_margin_data():
-    gen = data.MarginHalfspace(d=20, gamma=0.1, random_state=0)
-    X, y = gen.sample(3000)
-    y = noise.RCN(0.2).corrupt(y, random_state=1).astype(float)
-    T = 3000
+    X, y = _margin_rcn(5000, 10, 0.1, 0.2, 0)
+    T = 5000
     lr = 2.0 / (0.8 * math.sqrt(T + 1))
     out = _run(np.ascontiguousarray(X), y, 0.2, T, lr)
     work = out["n_ev"] + out["n_re"] * X.shape[0]
@@ -102,9 +109,7 @@ def test_exact_kernel_skips_most_margins_on_margin_data():
 
 
 def test_fit_is_algorithm_1_on_the_held_out_split():
-    gen = data.MarginHalfspace(d=4, gamma=0.3, random_state=3)
-    X, y = gen.sample(600)
-    yn = noise.RCN(0.2).corrupt(y, random_state=4)
+    X, yn = _margin_rcn(600, 4, 0.3, 0.2, 3)
     est = H.LeakyReLUHalfspace(eta=0.2, gamma=0.3, epsilon=0.6, random_state=9).fit(X, yn)
     T = H.leaky_relu_iterations(0.2, 0.3, 0.6)
     n_val = H.leaky_relu_validation_size(T, 0.6, 0.1, 1.0)
@@ -124,7 +129,7 @@ def test_fit_is_algorithm_1_on_the_held_out_split():
 
 
 def test_fit_needs_eta_gamma_epsilon_and_warns_on_huge_runs(monkeypatch):
-    X, y = data.MarginHalfspace(d=3, gamma=0.5, random_state=0).sample(300)
+    X, y = _margin_rcn(300, 3, 0.5, 0.0, 0)
     with pytest.raises(ValueError, match=r"epsilon is None: pass .*epsilon="):
         H.LeakyReLUHalfspace(eta=0.1, gamma=0.5).fit(X, y)
     with pytest.raises(ValueError, match="leaving none"):

@@ -18,7 +18,7 @@ from llvmlite import ir
 from numba.core import cgutils, types
 from numba.extending import intrinsic
 
-from slam_theory._kernels._config import JIT, JIT_REDUCE, N_CHUNKS, PJIT
+from slam_theory._kernels._config import JIT, JIT_REDUCE, N_CHUNKS
 from slam_theory._kernels.losses import loss_and_dz, loss_dz
 
 
@@ -506,16 +506,17 @@ def row_dot(X: np.ndarray, i: int, w: np.ndarray) -> float:
     return a
 
 
-@numba.njit(**PJIT)
+@numba.njit(**JIT)
 def _recheck(
     X: np.ndarray, w: np.ndarray, sgn: np.ndarray, m: np.ndarray, dS: np.ndarray
 ) -> None:
     """All margins ``m[i] = X[i] . w`` and signs ``sgn[i]`` in ``{-1, 0, 1}``, updated in place;
     per chunk ``c`` of the ``N_CHUNKS`` fixed row ranges, ``dS[c] = sum_{i in c} (new - old
-    sign of i) X[i]`` (the chunks do not depend on the thread count; the caller adds them to
-    ``S`` in chunk order)."""
+    sign of i) X[i]``; the caller adds them to ``S`` in chunk order.  Serial: the chunks are
+    independent, so a ``prange`` over them would give the same bits on any thread count, but
+    measured on a loaded 2-core machine the thread hand-off cost more than it saved."""
     n, d = X.shape
-    for c in numba.prange(N_CHUNKS):
+    for c in range(N_CHUNKS):
         i0 = (n * c) // N_CHUNKS
         i1 = (n * (c + 1)) // N_CHUNKS
         for j in range(d):

@@ -15,6 +15,15 @@ Rows (each says in its notes exactly what is compared)
 - ``memory_rate/SLaMHalfspace``: ``t(X.sum()) / t(epoch)`` on the same array, i.e. the
   fraction of numpy's streaming read rate that one in-order ``partial_fit`` epoch reaches.
   Target 0.6.
+- ``alg1_exact_vs_plain/T0``: DDKWZ23 Algorithm 1 at ``N = 20,000``, ``d = 50``,
+  ``gamma = 0.1``, ``eps = 0.05``, ``eta = 0.2`` (rows uniform on the unit sphere with
+  ``|x_1| >= gamma``, labels ``sign(x_1)`` with 20% RCN; ``T = 409,599``): the
+  exact fast kernel (:func:`slam_theory._kernels.halfspaces.leaky_relu_exact`) vs the plain
+  full-batch kernel (:func:`~slam_theory._kernels.halfspaces.leaky_relu_full_batch`, every
+  margin every step), both on the same first ``T0 = 5,000`` steps from ``w_0 = 0`` on the same
+  data (``quick``: ``T0 = 1,000``).  Target 20.
+- ``alg1_exact_full_T``: the fast kernel on the full ``T`` against the plain kernel's
+  ``T0``-step time scaled by ``(T + 1) / (T0 + 1)`` (an extrapolation, said in the row).
 
 Every time is the median of a few repeats after a warm-up (JIT compilation excluded); the
 repeats of ours and of the peer are interleaved (round robin) in the same process on the same
@@ -23,6 +32,7 @@ data, so a change of machine load hits both alike.
 
 from __future__ import annotations
 
+import math
 import statistics
 import time
 import warnings
@@ -34,12 +44,14 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import SGDClassifier
 
 from .. import halfspaces as H
+from .._kernels import halfspaces as _kh
 from ..noise import RCN
 
 __all__ = ["run"]
 
 _EPOCH_TARGET = 8.0
 _MEMORY_TARGET = 0.6
+_ALG1_TARGET = 20.0
 
 
 def _interleaved_medians(fns: list[Callable[[], object]], repeats: int) -> list[float]:
@@ -57,7 +69,7 @@ def _learners() -> list:
     eta = 0.2
     return [
         H.SLaMHalfspace(eta=eta, gamma=0.1, random_state=0),
-        H.LeakyReLUHalfspace(eta=eta, online=True, random_state=0),
+        H.OnlineLeakyReLUHalfspace(eta=eta, random_state=0),
         H.LogisticHalfspace(random_state=0),
         H.UnbiasedLossHalfspace(rho_pos=eta, rho_neg=eta, random_state=0),
         H.ForwardCorrectedHalfspace(eta=eta, random_state=0),
@@ -141,6 +153,54 @@ def run(quick: bool = False) -> list[dict]:
         "notes": f"{size}; fraction of numpy's streaming read rate (t(X.sum()) / t(epoch)) "
                  "reached by one in-order partial_fit epoch incl. validation",
     })
+    rows.extend(_alg1_rows(quick))
+    return rows
+
+
+def _alg1_rows(quick: bool) -> list[dict]:
+    """Exact fast Algorithm 1 vs the plain full-batch loop (see the module docstring)."""
+    n, d, gamma, eps, eta = 20_000, 50, 0.1, 0.05, 0.2
+    n_val = H.leaky_relu_validation_size(H.leaky_relu_iterations(eta, gamma, eps), eps)
+    rng = np.random.default_rng(2306)
+    X = rng.standard_normal((4 * (n + n_val), d))
+    X /= np.linalg.norm(X, axis=1, keepdims=True)
+    X = np.ascontiguousarray(X[np.abs(X[:, 0]) >= gamma][: n + n_val])
+    y = RCN(eta).corrupt(np.where(X[:, 0] > 0, 1, -1), random_state=1).astype(np.float64)
+    Xv, yv, X, y = X[n:].copy(), y[n:].copy(), X[:n].copy(), y[:n].copy()
+    T = H.leaky_relu_iterations(eta, gamma, eps)
+    lr = 2.0 / ((1.0 - eta) * math.sqrt(T + 1.0))
+    e = np.zeros(0, dtype=np.int64)
+
+    def fast(steps: int) -> object:
+        return _kh.leaky_relu_exact(
+            X, y, Xv, yv, eta, steps, lr, 0.01, np.zeros(d), np.empty(steps + 1), e,
+            np.empty((0, d)), np.empty(0), np.empty((0, d)),
+        )
+
+    def plain(steps: int) -> object:
+        return _kh.leaky_relu_full_batch(
+            X, y, Xv, yv, np.zeros(d), eta, steps, lr, np.zeros(d), np.empty(steps + 1),
+            np.empty(steps + 1), e, np.empty((0, d)),
+        )
+
+    fast(10)
+    plain(10)  # compile
+    T0 = 1_000 if quick else 5_000
+    ours, peer = _interleaved_medians([lambda: fast(T0), lambda: plain(T0)], 3 if quick else 2)
+    size = f"N={n}, d={d}, gamma={gamma}, eps={eps}, eta={eta}, T={T}"
+    rows = [_row(
+        "alg1_exact_vs_plain/T0", ours, "plain full-batch Algorithm 1 kernel (same steps)", peer,
+        _ALG1_TARGET, f"{size}; both run the same first T0={T0} steps from w_0 = 0",
+    )]
+    if not quick:
+        t0 = time.perf_counter()
+        fast(T)
+        full = time.perf_counter() - t0
+        rows.append(_row(
+            "alg1_exact_full_T", full, "plain kernel, T0-step time x (T+1)/(T0+1)",
+            peer * (T + 1) / (T0 + 1), _ALG1_TARGET,
+            f"{size}; ours: the full T steps, measured; peer: extrapolated, not run",
+        ))
     return rows
 
 
