@@ -102,6 +102,14 @@ def leaky_relu_trajectory(
         ``best_disagreement`` (disagreement of the recorded iterate with the smallest
         ``noisy_error`` so far: DDKWZ23's best-iterate selection on fresh samples, restricted to
         the recorded iterates); ``coef``; the string ``reference``.
+
+    Examples
+    --------
+    >>> X = np.array([[1.0, 0.0], [-1.0, 0.0], [0.6, 0.8]])
+    >>> t = leaky_relu_trajectory(X, [1, -1, 1], eta=0.1, n_iter=50, record=3,
+    ...                           w_star=[1.0, 0.0])
+    >>> bool(np.linalg.norm(t["coef"][-1]) <= 1.0), t["schedule"]
+    (True, 'anytime')
     """
     X, y = _data(X, y)
     eta = check_eta(eta)

@@ -28,6 +28,9 @@ Reference rates for these assumptions (the ``REFERENCES`` of this module):
   method cannot make the gradient small faster than ``Omega(1/sqrt(T))`` (Foster, Sekhari,
   Shamir, Srebro, Sridharan, Woodworth 2019), so its exponent lies in ``[-1/2, -1/4]``.
 
+The floors are minimax bounds; for SGD on a fixed instance they hold too, since its averaged
+iterate fluctuates as ``N(0, Sigma/T)`` around the minimiser (Polyak & Juditsky 1992).
+
 SGD here samples the training sample uniformly with replacement, so its stochastic gradients are
 unbiased for the *sample* objective ``F``; the minimum over the ball is computed for that same
 ``F`` (:func:`ball_minimum`), with a Frank-Wolfe duality gap as its certificate. The SGD steps
@@ -218,7 +221,7 @@ def project_ball(w: Any, radius: float = 1.0) -> np.ndarray:
 
     Examples
     --------
-    >>> project_ball([3.0, 4.0]).tolist()
+    >>> project_ball([3.0, 4.0]).round(12).tolist()
     [0.6, 0.8]
     """
     w = check_finite_array(w, "w", ndim=1)
@@ -280,8 +283,11 @@ def gradient_mapping(
 
     Examples
     --------
+    The gradient at 0 is ``(-1/2, 0)``; with ``mu = 1/L = 4`` the step reaches ``(2, 0)``, which
+    the projection clips to ``(1, 0)``:
+
     >>> gradient_mapping([0.0, 0.0], [[1.0, 0.0]], [1], 0.0).round(4).tolist()
-    [-0.5, 0.0]
+    [-0.25, 0.0]
     """
     radius = _check_radius(radius)
     if mu is None:

@@ -83,6 +83,11 @@ def log_spaced(n_iter: int, num: int = 30, *, include_zero: bool = True) -> np.n
     Returns
     -------
     ndarray of int64
+
+    Examples
+    --------
+    >>> log_spaced(10, 4).tolist()
+    [0, 1, 2, 5, 10]
     """
     n_iter = check_int(n_iter, "n_iter", low=1)
     num = check_int(num, "num", low=1)
@@ -191,6 +196,12 @@ def reference_minimum(
         ``F*``.
     description : str
         How it was computed.
+
+    Examples
+    --------
+    >>> value, how = reference_minimum([[1.0, 0.0]], [1], 0.2, method="entropy")
+    >>> round(value, 4)
+    0.5004
     """
     Xe, ye = _data(X_eval, y_eval, "_eval")
     eta = check_eta(eta)

@@ -115,6 +115,13 @@ def forward_sgd_trajectory(
         ``stationarity``, ``disagreement``, ``coef_norm`` (one entry per record point) and
         ``coef`` (shape ``(n_records, d)``); strings ``reference`` (the rate compared with:
         O(1/sqrt(T)) SGD stationarity), ``reference_key``, ``f_star_method``; float ``f_star``.
+
+    Examples
+    --------
+    >>> X = np.array([[1.0, 0.0], [-1.0, 0.0], [0.6, 0.8]])
+    >>> t = forward_sgd_trajectory(X, [1, -1, 1], eta=0.1, n_iter=20, record=3, random_state=0)
+    >>> t["iteration"].tolist(), t["reference_key"]
+    ([0, 1, 4, 20], 'sgd_stationarity')
     """
     X, y = _data(X, y)
     eta = check_eta(eta)
@@ -177,6 +184,13 @@ def forward_gd_trajectory(
     -------
     dict
         As :func:`forward_sgd_trajectory`, with ``reference`` the GD stationarity rate.
+
+    Examples
+    --------
+    >>> X = np.array([[1.0, 0.0], [-1.0, 0.0], [0.6, 0.8]])
+    >>> t = forward_gd_trajectory(X, [1, -1, 1], eta=0.1, n_iter=10, record=2)
+    >>> bool(t["objective"][-1] < t["objective"][0])
+    True
     """
     X, y = _data(X, y)
     eta = check_eta(eta)
@@ -217,6 +231,13 @@ def to_rows(traj: dict[str, Any], **params: Any) -> list[dict[str, Any]]:
     list of dict
         Columns ``iteration`` and every per-record metric array of ``traj`` (``coef`` is
         dropped), as plain Python scalars.
+
+    Examples
+    --------
+    >>> X = np.array([[1.0, 0.0], [-1.0, 0.0]])
+    >>> t = forward_gd_trajectory(X, [1, -1], eta=0.1, n_iter=2, record=[0, 2])
+    >>> [r["iteration"] for r in to_rows(t, learner="forward_gd")]
+    [0, 2]
     """
     it = np.asarray(traj["iteration"])
     cols = [
@@ -265,6 +286,12 @@ def trajectory(learner: str, X: Any, y: Any, **kwargs: Any) -> dict[str, Any]:
     -------
     dict
         The routine's output (see each function).
+
+    Examples
+    --------
+    >>> X = np.array([[1.0, 0.0], [-1.0, 0.0]])
+    >>> trajectory("leaky_relu", X, [1, -1], eta=0.1, n_iter=5, record=2)["reference_key"]
+    'ddkwz23_e1'
     """
     name = check_choice(learner, "learner", tuple(TRAJECTORIES))
     fn = TRAJECTORIES[name]
