@@ -18,6 +18,7 @@ from slam_theory.stats import (
     fit_power_law,
     local_slopes,
     powerlaw,
+    result,
     slope_ci,
     success_threshold,
     threshold_n,
@@ -42,7 +43,7 @@ def one_line_value_error(fn, *args, match, **kw):
     assert "\n" not in str(info.value)
 
 
-@pytest.mark.parametrize("module", [thresholds, powerlaw, bootstrap, verdicts, stats])
+@pytest.mark.parametrize("module", [thresholds, powerlaw, bootstrap, verdicts, result, stats])
 def test_doctests_run(module):
     res = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert res.failed == 0
@@ -409,3 +410,11 @@ def test_exponent_invariant_to_scaling(cn, cx, seed):
     assert s.exponent == pytest.approx(r.exponent, abs=1e-9)
     assert np.allclose(s.ci, r.ci, atol=1e-9)
     assert s.verdict == r.verdict
+
+
+def test_every_rule_code_is_documented():
+    import inspect
+
+    doc = inspect.getdoc(check_rate)
+    for code in stats.RATE_RULES:
+        assert f"``{code}``" in doc or code == "consistent", code

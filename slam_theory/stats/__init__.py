@@ -12,10 +12,12 @@ intervals and a two-sided verdict that can fail.
 
 from slam_theory.stats.bootstrap import bootstrap_ci, percentile_interval, slope_ci
 from slam_theory.stats.powerlaw import PowerLawFit, fit_power_law, local_slopes
+from slam_theory.stats.result import RATE_RULES, VERDICTS, RateCheck
 from slam_theory.stats.thresholds import success_threshold, threshold_n
-from slam_theory.stats.verdicts import VERDICTS, RateCheck, check_rate
+from slam_theory.stats.verdicts import check_rate
 
 __all__ = [
+    "RATE_RULES",
     "VERDICTS",
     "PowerLawFit",
     "RateCheck",

@@ -27,6 +27,12 @@ class PowerLawFit:
         Coefficient of determination of the log-log fit (NaN when ``y`` is constant).
     n_points : int
         Number of points fitted.
+
+    Examples
+    --------
+    >>> fit = PowerLawFit(exponent=2.0, intercept=0.0)
+    >>> fit.exponent, fit.n_points
+    (2.0, 0)
     """
 
     exponent: float

@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
@@ -23,88 +22,10 @@ from slam_theory.stats._checks import (
 from slam_theory.stats.bootstrap import percentile_interval
 from slam_theory.stats.powerlaw import local_slopes as _local_slopes
 from slam_theory.stats.powerlaw import row_slopes
+from slam_theory.stats.result import RATE_RULES, VERDICTS, RateCheck
 from slam_theory.stats.thresholds import _success_rank, success_threshold
 
-__all__ = ["VERDICTS", "RateCheck", "check_rate"]
-
-VERDICTS = ("consistent", "inconsistent", "inconclusive")
-
-
-def _json(v: Any) -> Any:
-    if isinstance(v, dict):
-        return {str(k): _json(w) for k, w in v.items()}
-    if isinstance(v, list | tuple | np.ndarray):
-        return [_json(w) for w in v]
-    if isinstance(v, bool | np.bool_):
-        return bool(v)
-    if isinstance(v, int | np.integer):
-        return int(v)
-    if isinstance(v, float | np.floating):
-        return float(v) if math.isfinite(v) else None
-    return v
-
-
-@dataclass(frozen=True)
-class RateCheck:
-    """Result of :func:`check_rate` (all sequences are tuples; NaN marks "not available").
-
-    Attributes
-    ----------
-    exponent, intercept : float
-        Log-log least-squares fit of the uncensored success thresholds on ``x``.
-    ci : tuple of float
-        Bootstrap percentile interval ``(lo, hi)`` of the exponent.
-    local_slopes : tuple of float
-        Slopes over sliding windows of consecutive uncensored thresholds.
-    verdict : {"consistent", "inconsistent", "inconclusive"}
-    reason : str
-        One line saying why.
-    rule : str
-        Short code of the deciding rule (``"consistent"``, ``"above_ceiling"``,
-        ``"below_floor"``, ``"censored_reachable"``, ``"no_bounds"``, ``"too_few_values"``,
-        ``"censored_resamples"``, ``"too_wide"``, ``"not_asymptotic"``,
-        ``"pre_asymptotic"``).
-    thresholds : tuple of float
-        Success threshold per ``x`` (the largest ``n`` tried where censored).
-    threshold_censored : tuple of bool
-    asymptotic : bool
-        Whether the local-slope rule passed.
-    predicted : tuple of float
-        Ceiling-law prediction of the threshold at each censored ``x`` (NaN elsewhere).
-    x : tuple of float
-    n_fitted : int
-        Uncensored thresholds in the fit.
-    censored_resample_fraction : float
-        Fraction of bootstrap resamples in which a fitted threshold was not reached.
-    settings : dict
-        Every option used (floor, ceiling, success, confidence, n_boot, max_width,
-        min_points, window, slope_tol, margin).
-    """
-
-    exponent: float
-    intercept: float
-    ci: tuple[float, float]
-    local_slopes: tuple[float, ...]
-    verdict: str
-    reason: str
-    rule: str
-    thresholds: tuple[float, ...]
-    threshold_censored: tuple[bool, ...]
-    asymptotic: bool
-    predicted: tuple[float, ...]
-    x: tuple[float, ...]
-    n_fitted: int
-    censored_resample_fraction: float
-    settings: dict[str, Any] = field(default_factory=dict)
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-ready dict (lists, plain floats/ints/bools, ``None`` for NaN/inf).
-
-        The ``settings`` are flattened into the top level (``floor``, ``ceiling``, ...).
-        """
-        d = asdict(self)
-        settings = d.pop("settings")
-        return _json({**d, **settings})
+__all__ = ["RATE_RULES", "VERDICTS", "RateCheck", "check_rate"]
 
 
 def _fmt(v: float | None) -> str:
@@ -138,44 +59,9 @@ def check_rate(
 ) -> RateCheck:
     """Judge "the ``n`` needed grows like ``x**a``, ``floor <= a <= ceiling``" two-sided.
 
-    Steps
-    -----
-    1. **Thresholds.**  Per value of ``x`` the success threshold
-       (:func:`~slam_theory.stats.success_threshold`): the ``k``-th smallest per-seed
-       ``n_needed`` with ``k = ceil(success * seeds)``, censored seeds counting as ``+inf``.  A
-       value is *censored* when fewer than ``k`` seeds reached the target.
-    2. **Fit.**  Least squares of ``log threshold`` on ``log x`` over the uncensored values:
-       ``exponent`` and ``intercept``; ``local_slopes`` over every ``window`` consecutive
-       uncensored values.
-    3. **Interval.**  Stratified percentile bootstrap, ``n_boot`` resamples: within every
-       ``x`` the seeds are resampled with replacement, censored ones too (as ``+inf``), the
-       thresholds recomputed and refitted over the same values.  A fitted value whose
-       resampled threshold is censored enters at the largest ``n`` tried (a lower bound), and
-       the resample is counted in ``censored_resample_fraction``.  The interval is the
-       ``(1 - confidence)/2`` and ``(1 + confidence)/2`` quantiles of the resampled
-       exponents.  (Own numpy resampling rather than :func:`scipy.stats.bootstrap`, to
-       keep the censoring bookkeeping per resample; vectorised over resamples.)
-
-    Verdict rules (in this order)
-    -----------------------------
-    * ``"inconclusive"`` (``no_bounds``) if ``floor`` and ``ceiling`` are both ``None``.
-    * ``"inconsistent"`` (``censored_reachable``) if, with a ``ceiling``, some censored value
-      ``x_j`` has a ceiling-law prediction ``P_j`` with ``margin * P_j <= n_max_j``, the
-      largest ``n`` tried there.  ``P_j = max_i T_i (x_j / x_i)**ceiling`` over the uncensored
-      thresholds ``T_i`` at smaller ``x_i`` (the most generous anchor).  Censored points are
-      data: a learner whose error plateaus fails here.
-    * ``"inconclusive"`` (``too_few_values``) with fewer than ``min_points`` uncensored values.
-    * ``"inconclusive"`` (``censored_resamples``) if ``censored_resample_fraction`` exceeds
-      ``(1 - confidence)/2``: the grid of ``n`` is too short to trust the interval's tail.
-    * ``"inconsistent"`` (``above_ceiling`` / ``below_floor``) if the interval lies wholly
-      above ``ceiling`` (``lo > ceiling``) or wholly below ``floor`` (``hi < floor``) and the
-      last local slope (largest ``x``) is beyond that bound too; if the last local slope is
-      back inside, ``"inconclusive"`` (``pre_asymptotic``).
-    * ``"consistent"`` if the interval meets ``[floor, ceiling]`` (``lo <= ceiling`` and
-      ``hi >= floor``; a missing bound is infinite), its width ``hi - lo`` is at most
-      ``max_width``, and the exponent is *asymptotic*: at least two local slopes (so at least
-      ``window + 1`` uncensored values) whose spread ``max - min`` is at most ``slope_tol``.
-      Otherwise ``"inconclusive"`` (``too_wide`` / ``not_asymptotic``).
+    The success threshold of every ``x`` is fitted against ``x`` in log-log coordinates, with a
+    bootstrap interval that resamples seeds within each ``x``; the verdict is two-sided and
+    treats censored values as data (see Notes for every rule; :data:`RATE_RULES` names them).
 
     Parameters
     ----------
@@ -214,6 +100,47 @@ def check_rate(
     ValueError
         On bad shapes, NaN, non-increasing ``x``, ``floor > ceiling`` or options out of range.
 
+    Notes
+    -----
+    **Steps.**
+
+    1. **Thresholds.**  Per value of ``x`` the success threshold
+       (:func:`~slam_theory.stats.success_threshold`): the ``k``-th smallest per-seed
+       ``n_needed`` with ``k = ceil(success * seeds)``, censored seeds counting as ``+inf``.  A
+       value is *censored* when fewer than ``k`` seeds reached the target.
+    2. **Fit.**  Least squares of ``log threshold`` on ``log x`` over the uncensored values:
+       ``exponent`` and ``intercept``; ``local_slopes`` over every ``window`` consecutive
+       uncensored values.
+    3. **Interval.**  Stratified percentile bootstrap, ``n_boot`` resamples: within every
+       ``x`` the seeds are resampled with replacement, censored ones too (as ``+inf``), the
+       thresholds recomputed and refitted over the same values.  A fitted value whose
+       resampled threshold is censored enters at the largest ``n`` tried (a lower bound), and
+       the resample is counted in ``censored_resample_fraction``.  The interval is the
+       ``(1 - confidence)/2`` and ``(1 + confidence)/2`` quantiles of the resampled
+       exponents.  (Own numpy resampling rather than :func:`scipy.stats.bootstrap`, to
+       keep the censoring bookkeeping per resample; vectorised over resamples.)
+
+    **Verdict rules**, applied in this order:
+
+    * ``"inconclusive"`` (``no_bounds``) if ``floor`` and ``ceiling`` are both ``None``.
+    * ``"inconsistent"`` (``censored_reachable``) if, with a ``ceiling``, some censored value
+      ``x_j`` has a ceiling-law prediction ``P_j`` with ``margin * P_j <= n_max_j``, the
+      largest ``n`` tried there.  ``P_j = max_i T_i (x_j / x_i)**ceiling`` over the uncensored
+      thresholds ``T_i`` at smaller ``x_i`` (the most generous anchor).  Censored points are
+      data: a learner whose error plateaus fails here.
+    * ``"inconclusive"`` (``too_few_values``) with fewer than ``min_points`` uncensored values.
+    * ``"inconclusive"`` (``censored_resamples``) if ``censored_resample_fraction`` exceeds
+      ``(1 - confidence)/2``: the grid of ``n`` is too short to trust the interval's tail.
+    * ``"inconsistent"`` (``above_ceiling`` / ``below_floor``) if the interval lies wholly
+      above ``ceiling`` (``lo > ceiling``) or wholly below ``floor`` (``hi < floor``) and the
+      last local slope (largest ``x``) is beyond that bound too; if the last local slope is
+      back inside, ``"inconclusive"`` (``pre_asymptotic``).
+    * ``"consistent"`` if the interval meets ``[floor, ceiling]`` (``lo <= ceiling`` and
+      ``hi >= floor``; a missing bound is infinite), its width ``hi - lo`` is at most
+      ``max_width``, and the exponent is *asymptotic*: at least two local slopes (so at least
+      ``window + 1`` uncensored values) whose spread ``max - min`` is at most ``slope_tol``.
+      Otherwise ``"inconclusive"`` (``too_wide`` / ``not_asymptotic``).
+
     Examples
     --------
     >>> import numpy as np
@@ -227,7 +154,7 @@ def check_rate(
     'inconsistent'
 
     A plateau: beyond ``x = 4`` no seed reaches the target by ``n = 1e6``, although the
-    ceiling law ``x**2`` says about ``1e4`` would do.
+    ceiling law ``x**2``, from the thresholds up to ``x = 4``, says a few thousand would do.
 
     >>> cen[3:] = True
     >>> n[3:] = 1e6
