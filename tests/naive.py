@@ -74,3 +74,24 @@ def ball_minimum_naive(X, y, eta, radius, n_steps=20000):
             w = w * (radius / nrm)
     u = y * (X @ w)
     return float(np.mean([forward_loss_naive(v, eta) for v in u])), w
+
+
+# ---------------------------------------------------------------------- data (MarginHalfspace)
+def margin_t_and_r_scipy(gen, v, sign):
+    """Reference for ``MarginHalfspace._t_and_r``: ``s = 1 - t^2`` by ``scipy.special.betaincinv``.
+
+    ``s = betaincinv(b, 1/2, (1 - v) Q)`` with ``b = (d - 1)/2`` (sphere) or ``(d + 1)/2``
+    (ball) and ``Q = gen.mass``; returns ``(sign * t, sqrt(s))`` with ``t = sqrt(1 - s)``.
+    """
+    import numpy as np
+    from scipy import special
+
+    b = (gen.d - 1) / 2.0 if gen.marginal == "sphere" else (gen.d + 1) / 2.0
+    if gen.gamma >= 1.0:
+        s = np.zeros_like(v)
+    else:
+        s = special.betaincinv(b, 0.5, (1.0 - v) * gen.mass)
+        np.minimum(s, 1.0 - gen.gamma**2, out=s)
+    t = np.sqrt(1.0 - s)
+    np.maximum(t, gen.gamma, out=t)
+    return sign * t, np.sqrt(s)

@@ -16,7 +16,11 @@ inner-product / sum helpers only, where it is what lets LLVM vectorise the reduc
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
+
+import numba
 
 FASTMATH: bool = False
 CACHE: bool = os.environ.get("SLAM_THEORY_NUMBA_CACHE", "1") != "0"
@@ -40,3 +44,28 @@ FASTMATH_REDUCE: frozenset = frozenset({"reassoc", "contract"})
 JIT_REDUCE: dict = {"cache": CACHE, "fastmath": set(FASTMATH_REDUCE), "nogil": True}
 #: Fixed number of work chunks for parallel kernels (independent of thread count).
 N_CHUNKS: int = 64
+
+
+def num_threads() -> int:
+    """Number of threads Numba's parallel kernels use (``numba.get_num_threads()``).
+
+    Callers outside ``_kernels`` that split work over threads (e.g. scipy special functions,
+    which release the GIL) use this so that they follow the same setting.
+    """
+    return int(numba.get_num_threads())
+
+
+@contextlib.contextmanager
+def parallel_chunksize(size: int) -> Iterator[None]:
+    """Let ``prange`` loops hand out work in chunks of ``size`` iterations (dynamic scheduling).
+
+    Threads that are slowed down (e.g. on a busy machine) then take less work.  Which
+    iterations a thread runs never changes the output of the sampling kernels: every block has
+    its own RNG state and every element is written by exactly one iteration.
+    """
+    saved = numba.get_parallel_chunksize()
+    numba.set_parallel_chunksize(size)
+    try:
+        yield
+    finally:
+        numba.set_parallel_chunksize(saved)

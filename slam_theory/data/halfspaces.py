@@ -1,10 +1,4 @@
-"""Data generators: margin halfspaces, Gaussian and hypercube halfspaces, Gaussian mixtures.
-
-Every generator takes ``random_state`` (None, int, ``SeedSequence``, numpy
-``Generator`` or ``RandomState``; resolved once, in ``__init__``, by
-:func:`slam_theory._validation.as_generator`) and keeps the resulting
-``Generator``: successive ``sample`` calls give fresh, independent data, and two
-generators built with the same seed give identical sequences of samples.
+"""Halfspace generators: margin halfspaces on the sphere or ball, Gaussian and hypercube halfspaces.
 
 Halfspace generators return ``X`` as a C-contiguous ``float64`` array of shape
 ``(n, d)`` and clean labels ``y = sign(w* . x)`` as ``int64`` in ``{-1, +1}``.
@@ -21,127 +15,37 @@ complement onto ``w*``'s).  With the default ``w* = e_1`` the first column of
 holds up to the rounding of one reflection (about ``1e-16``).  Likewise
 ``||x|| <= 1`` holds up to rounding (``||x|| - 1 <= ~2e-16``).
 
-The random numbers come from a per-block xoshiro256++ stream inside a Numba
-kernel (:mod:`slam_theory._kernels.rng`), keyed by four 64-bit words drawn from
-the generator's ``Generator`` once per ``sample``/``stream`` call; blocks of
-``BLOCK_ROWS = 1024`` rows are independent of each other and of the thread
-count, so the output is identical on 1 or N threads, and the concatenated
-batches of ``stream(n)`` equal ``sample(n)`` of a generator in the same state.
+The random numbers come from the per-block xoshiro256++ streams described in
+:mod:`slam_theory.data._base` (identical output on 1 or N threads; ``stream(n)``
+concatenates to ``sample(n)``).
 """
 
 from __future__ import annotations
 
-import abc
-import contextlib
 import functools
 import math
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, NamedTuple
 
-import numba
 import numpy as np
 from scipy import integrate, special
 
-from ._kernels import sampling as _ks
-from ._kernels.rng import ziggurat_tables
-from ._validation import (
-    as_generator,
-    check_choice,
-    check_finite_array,
-    check_in_range,
-    check_int,
-    check_unit_vector,
+from .._kernels import sampling as _ks
+from .._validation import as_generator, check_choice, check_in_range, check_int, check_unit_vector
+from ._base import (
+    RowSampler,
+    angle_between,
+    apply_elementwise,
+    check_d,
+    check_n,
+    check_rows_fit,
+    unit_direction,
+    unit_w_star,
 )
 
-__all__ = [
-    "GaussianHalfspace",
-    "GaussianMixture",
-    "HypercubeHalfspace",
-    "MarginHalfspace",
-    "simulate_teacher",
-]
+__all__ = ["GaussianHalfspace", "HypercubeHalfspace", "MarginHalfspace"]
 
-_KI, _WI, _FI = ziggurat_tables()
-_PAR_MIN = 1 << 16  # below this many rows, special functions run on one thread
 _MIN_MASS = 1e-280  # smallest truncated mass Pr[|w*.x| >= gamma] MarginHalfspace accepts
-_CHUNK_BLOCKS = 4  # prange chunk (in RNG blocks) for the row kernel
-_CHUNK_ELEMS = 16384  # prange chunk (in elements) for elementwise kernels
-
-
-def _check_n(n: Any) -> int:
-    return check_int(n, "n", low=1)
-
-
-def _check_d(d: Any) -> int:
-    return check_int(d, "d", low=2)
-
-
-def _unit_w_star(w_star: Any, d: int) -> np.ndarray:
-    if w_star is None:
-        w = np.zeros(d)
-        w[0] = 1.0
-        return w
-    return check_unit_vector(w_star, "w_star", d)
-
-
-def _householder(w_star: np.ndarray) -> tuple[np.ndarray, float, float]:
-    """Reflection ``H = I - coef v v^T`` with ``H e_1 = -sigma w*``; returns ``(v, coef, sigma)``.
-
-    ``sigma = sign(w*_1)`` (``+1`` if zero) avoids cancellation in ``v = e_1 + sigma w*``.
-    Then ``w* . (H x) = -sigma x_1``, so writing ``-sigma t`` into column 0 gives
-    ``w* . x = t``.  For ``w* = e_1`` exactly, no reflection is needed (``coef = 0``).
-    """
-    d = w_star.shape[0]
-    e1 = np.zeros(d)
-    e1[0] = 1.0
-    if np.array_equal(w_star, e1):
-        return np.zeros(d), 0.0, -1.0
-    sigma = 1.0 if w_star[0] >= 0 else -1.0
-    v = e1 + sigma * w_star
-    return np.ascontiguousarray(v), 2.0 / float(v @ v), sigma
-
-
-def _apply_elementwise(fn: Any, *arrays: np.ndarray) -> np.ndarray:
-    """``fn(*arrays)`` elementwise, split over ``numba.get_num_threads()`` Python threads.
-
-    scipy's special-function ufuncs release the GIL; the result does not depend
-    on the number of threads.
-    """
-    n = arrays[0].shape[0]
-    k = numba.get_num_threads()
-    if k <= 1 or n < _PAR_MIN:
-        return fn(*arrays)
-    out = np.empty(n)
-    bounds = np.linspace(0, n, k + 1).astype(np.int64)
-
-    def work(i: int) -> None:
-        lo, hi = bounds[i], bounds[i + 1]
-        out[lo:hi] = fn(*(a[lo:hi] for a in arrays))
-
-    with ThreadPoolExecutor(max_workers=k) as ex:
-        list(ex.map(work, range(k)))
-    return out
-
-
-@contextlib.contextmanager
-def _dynamic_chunks(size: int) -> Iterator[None]:
-    """Let ``prange`` loops hand out work in chunks of ``size`` iterations (dynamic scheduling).
-
-    Threads that are slowed down (e.g. on a busy machine) then take less work.
-    Which iterations a thread runs never changes the output: every block has its
-    own RNG state and every element is written by exactly one iteration.
-    """
-    saved = numba.get_parallel_chunksize()
-    numba.set_parallel_chunksize(size)
-    try:
-        yield
-    finally:
-        numba.set_parallel_chunksize(saved)
-
-
-def _draw_key(rng: np.random.Generator) -> np.ndarray:
-    return rng.integers(0, 2**64 - 1, size=4, dtype=np.uint64, endpoint=True)
 
 
 class _PolarTable(NamedTuple):
@@ -195,106 +99,6 @@ def _polar_table(m: int, gamma: float) -> _PolarTable:
     return _PolarTable(q, log_q, z0, h, theta, dtheta, p, log_z, theta_max)
 
 
-class _RowSampler(abc.ABC):
-    """Shared ``sample``/``stream`` machinery of the kernel-backed halfspace generators."""
-
-    d: int
-    w_star: np.ndarray
-    _rng: np.random.Generator
-    _mode: int
-
-    def _setup_reflection(self) -> None:
-        self._hh_v, self._hh_coef, self._sigma = _householder(self.w_star)
-
-    @abc.abstractmethod
-    def _t_and_r(self, v: np.ndarray, sign: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Map uniforms ``v`` in ``[0, 1)`` and signs to ``(t, r)`` (subclasses)."""
-
-    def _generate(self, key: np.ndarray, block0: int, m: int) -> tuple[np.ndarray, np.ndarray]:
-        v = np.empty(m)
-        sign = np.empty(m)
-        with _dynamic_chunks(_CHUNK_BLOCKS):
-            _ks.block_uniforms(key, block0, _ks.BLOCK_ROWS, v, sign)
-        with _dynamic_chunks(_CHUNK_ELEMS):
-            t, r = self._t_and_r(v, sign)
-        if self._sigma != -1.0:
-            t = -self._sigma * t
-        X = np.empty((m, self.d))
-        with _dynamic_chunks(_CHUNK_BLOCKS):
-            _ks.fill_rows(
-                key, block0, _ks.BLOCK_ROWS, t, r, self._mode,
-                self._hh_v, self._hh_coef, _KI, _WI, _FI, X,
-            )  # fmt: skip
-        y = np.where(sign > 0, 1, -1).astype(np.int64)
-        return X, y
-
-    def sample(self, n: int) -> tuple[np.ndarray, np.ndarray]:
-        """Draw ``n`` labelled examples.
-
-        Parameters
-        ----------
-        n : int
-            Number of examples, ``n >= 1``.
-
-        Returns
-        -------
-        X : ndarray of float64, shape (n, d), C-contiguous
-        y : ndarray of int64, shape (n,)
-            Clean labels ``sign(w* . x)`` in ``{-1, +1}``.
-        """
-        n = _check_n(n)
-        return self._generate(_draw_key(self._rng), 0, n)
-
-    def stream(self, n: int, batch: int = 65536) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        """Yield ``(X, y)`` batches of at most ``batch`` rows, ``n`` rows in total.
-
-        Memory is ``O(batch * d)``, so a trial with ``n = 1e8`` is feasible.  The
-        concatenation of the batches equals ``sample(n)`` drawn from a generator
-        in the same state (same seed and history): rows are generated in
-        internal chunks of ``ceil(batch / 1024) * 1024`` rows, aligned with the
-        kernel's RNG blocks, and re-cut to ``batch`` rows.
-
-        Parameters
-        ----------
-        n : int
-            Total number of examples, ``n >= 1``.
-        batch : int, default 65536
-            Rows per yielded batch (the last batch may be smaller), ``batch >= 1``.
-        """
-        n = _check_n(n)
-        batch = check_int(batch, "batch", low=1)
-        key = _draw_key(self._rng)  # drawn eagerly: the generator advances like sample(n)
-        return self._stream(key, n, batch)
-
-    def _stream(
-        self, key: np.ndarray, n: int, batch: int
-    ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        bs = _ks.BLOCK_ROWS
-        chunk = -(-batch // bs) * bs
-        made = 0  # rows generated so far (a multiple of bs until the last chunk)
-        yielded = 0
-        buf_X = np.empty((0, self.d))
-        buf_y = np.empty(0, dtype=np.int64)
-        while yielded < n:
-            want = min(batch, n - yielded)
-            if buf_X.shape[0] < want:
-                m = min(chunk, n - made)
-                X, y = self._generate(key, made // bs, m)
-                made += m
-                buf_X = np.concatenate([buf_X, X]) if buf_X.shape[0] else X
-                buf_y = np.concatenate([buf_y, y]) if buf_y.shape[0] else y
-            out_X = np.ascontiguousarray(buf_X[:want])
-            out_y = buf_y[:want].copy()
-            buf_X, buf_y = buf_X[want:], buf_y[want:]
-            yielded += want
-            yield out_X, out_y
-
-    def _check_w(self, w: Any) -> float:
-        """Validate ``w`` and return ``cos angle(w, w*)`` clipped to ``[-1, 1]``."""
-        wu = check_unit_vector(w, "w", self.d)
-        return float(np.clip(wu @ self.w_star, -1.0, 1.0))
-
-
 def _sym_tail(a: float, beta: float, atoms: bool) -> float:
     """``P(V > a)`` for ``V`` symmetric on ``[-1, 1]`` with ``V^2 ~ Beta(1/2, beta)``.
 
@@ -311,7 +115,7 @@ def _sym_tail(a: float, beta: float, atoms: bool) -> float:
     return half if a >= 0 else 1.0 - half
 
 
-class MarginHalfspace(_RowSampler):
+class MarginHalfspace(RowSampler):
     """Halfspace ``sign(w* . x)`` with margin ``gamma`` on the unit sphere or ball.
 
     The distribution is the uniform distribution on the sphere ``S^(d-1)``
@@ -372,10 +176,10 @@ class MarginHalfspace(_RowSampler):
         w_star: Any = None,
         random_state: Any = None,
     ) -> None:
-        self.d = _check_d(d)
+        self.d = check_d(d)
         self.gamma = check_in_range(gamma, "gamma", 0.0, 1.0, low_inclusive=False)
         self.marginal = check_choice(marginal, "marginal", ("sphere", "ball"))
-        self.w_star = _unit_w_star(w_star, self.d)
+        self.w_star = unit_w_star(w_star, self.d)
         self._rng = as_generator(random_state)
         self._mode = _ks.MODE_SPHERE if self.marginal == "sphere" else _ks.MODE_BALL
         # s = 1 - t^2 ~ Beta(b, 1/2)
@@ -402,19 +206,6 @@ class MarginHalfspace(_RowSampler):
         )  # fmt: skip
         t *= sign
         return t, r
-
-    def _t_and_r_scipy(self, v: np.ndarray, sign: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Reference for :meth:`_t_and_r`: ``s = 1 - t^2`` by ``scipy.special.betaincinv``."""
-        q = self.mass
-        b = self._b
-        if self.gamma >= 1.0:
-            s = np.zeros_like(v)
-        else:
-            s = _apply_elementwise(lambda vv: special.betaincinv(b, 0.5, (1.0 - vv) * q), v)
-            np.minimum(s, 1.0 - self.gamma**2, out=s)
-        t = np.sqrt(1.0 - s)
-        np.maximum(t, self.gamma, out=t)
-        return sign * t, np.sqrt(s)
 
     def cdf_abs_t(self, a: Any) -> np.ndarray:
         """CDF of ``|w* . x|`` under this (truncated) distribution, vectorised."""
@@ -483,7 +274,7 @@ class MarginHalfspace(_RowSampler):
         return float(min(max(val, 0.0), 1.0))
 
 
-class GaussianHalfspace(_RowSampler):
+class GaussianHalfspace(RowSampler):
     """Halfspace ``sign(w* . x)`` with ``x ~ N(0, I_d / d)``, optionally minus a band.
 
     The marginal is scaled by ``1/sqrt(d)`` so that ``E||x||^2 = 1`` and ``gamma``
@@ -508,9 +299,9 @@ class GaussianHalfspace(_RowSampler):
     def __init__(
         self, d: int, gamma: float = 0.0, w_star: Any = None, random_state: Any = None
     ) -> None:
-        self.d = _check_d(d)
+        self.d = check_d(d)
         self.gamma = check_in_range(gamma, "gamma", 0.0, math.inf, high_inclusive=False)
-        self.w_star = _unit_w_star(w_star, self.d)
+        self.w_star = unit_w_star(w_star, self.d)
         self._rng = as_generator(random_state)
         self._mode = _ks.MODE_GAUSS
         self._g = self.gamma * math.sqrt(self.d)
@@ -519,7 +310,7 @@ class GaussianHalfspace(_RowSampler):
 
     def _tau(self, v: np.ndarray) -> np.ndarray:
         lt = self._log_tail
-        return _apply_elementwise(lambda vv: -special.ndtri_exp(np.log1p(-vv) + lt), v)
+        return apply_elementwise(lambda vv: -special.ndtri_exp(np.log1p(-vv) + lt), v)
 
     def _t_and_r(self, v: np.ndarray, sign: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         sd = 1.0 / math.sqrt(self.d)
@@ -583,7 +374,7 @@ class HypercubeHalfspace:
     MC_SAMPLES: int = 1 << 20
 
     def __init__(self, d: int, w_star: Any = None, random_state: Any = None) -> None:
-        self.d = _check_d(d)
+        self.d = check_d(d)
         self._rng = as_generator(random_state)
         if w_star is None:
             w = self._rng.standard_normal(self.d)
@@ -597,7 +388,8 @@ class HypercubeHalfspace:
 
     def sample(self, n: int) -> tuple[np.ndarray, np.ndarray]:
         """Draw ``n`` examples: ``X`` float64 ``(n, d)`` (cube / sqrt(d)), ``y`` in {-1, +1}."""
-        n = _check_n(n)
+        n = check_n(n)
+        check_rows_fit(n, self.d, arrays=1.2)
         S = self._rng.integers(0, 2, size=(n, self.d), dtype=np.int8).astype(np.float64)
         S = 2.0 * S - 1.0
         y = self._label(S, self.w_star)
@@ -606,7 +398,7 @@ class HypercubeHalfspace:
 
     def stream(self, n: int, batch: int = 65536) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """Yield batches of :meth:`sample` totalling ``n`` rows (not equal to ``sample(n)``)."""
-        n = _check_n(n)
+        n = check_n(n)
         batch = check_int(batch, "batch", low=1)
 
         def gen() -> Iterator[tuple[np.ndarray, np.ndarray]]:
@@ -618,6 +410,10 @@ class HypercubeHalfspace:
 
         return gen()
 
+    def angle(self, w: Any) -> float:
+        """Angle in radians, in ``[0, pi]``, between ``w`` (any nonzero scale) and ``w*``."""
+        return angle_between(unit_direction(w, self.d), self.w_star)
+
     def disagreement(self, w: Any) -> float:
         """``Pr[sign(w . x) != sign(w* . x)]`` (ties labelled ``+1``).
 
@@ -625,7 +421,7 @@ class HypercubeHalfspace:
         it is a Monte Carlo **estimate** from ``2^20`` points drawn with a fixed
         seed (0), so deterministic, with standard error at most ``0.0005``.
         """
-        wu = check_unit_vector(w, "w", self.d)
+        wu = unit_direction(w, self.d)
         d = self.d
         if d <= self.EXACT_MAX_D:
             total = 0
@@ -642,206 +438,3 @@ class HypercubeHalfspace:
             S = 2.0 * mc.integers(0, 2, size=(65536, d), dtype=np.int8) - 1.0
             total += int(np.count_nonzero(self._label(S, wu) != self._label(S, self.w_star)))
         return total / float(self.MC_SAMPLES)
-
-
-class GaussianMixture:
-    """``k`` isotropic unit-variance Gaussian classes with equal priors.
-
-    Means: if ``n_classes <= d``, ``separation / sqrt(2)`` times ``n_classes``
-    random orthonormal vectors (a scaled regular simplex: every pair of means is
-    exactly ``separation`` apart); otherwise ``separation / sqrt(2)`` times random
-    unit vectors.  Labels are i.i.d. uniform on ``0..k-1`` (multinomial counts).
-
-    Parameters
-    ----------
-    n_classes : int
-        Number of classes, ``>= 2``.
-    d : int
-        Dimension, ``>= 1``.
-    separation : float, default 3.0
-        Distance between class means (``> 0``).
-    random_state : None, int, SeedSequence, Generator or RandomState, optional
-
-    Attributes
-    ----------
-    means : ndarray of shape (n_classes, d)
-    """
-
-    def __init__(
-        self, n_classes: int, d: int, separation: float = 3.0, random_state: Any = None
-    ) -> None:
-        self.n_classes = check_int(n_classes, "n_classes", low=2)
-        self.d = check_int(d, "d", low=1)
-        self.separation = check_in_range(
-            separation, "separation", 0.0, math.inf, low_inclusive=False, high_inclusive=False
-        )
-        self._rng = as_generator(random_state)
-        k, d = self.n_classes, self.d
-        G = self._rng.standard_normal((d, k))
-        if k <= d:
-            Q, R = np.linalg.qr(G)
-            Q = Q * np.sign(np.diag(R))
-            dirs = Q.T
-        else:
-            dirs = (G / np.linalg.norm(G, axis=0)).T
-        self.means = np.ascontiguousarray(dirs * (self.separation / math.sqrt(2.0)))
-
-    def sample(self, n: int) -> tuple[np.ndarray, np.ndarray]:
-        """Draw ``n`` examples: ``X`` float64 ``(n, d)``, ``y`` int64 in ``0..k-1``."""
-        n = _check_n(n)
-        y = self._rng.integers(0, self.n_classes, size=n).astype(np.int64)
-        X = self._rng.standard_normal((n, self.d)) + self.means[y]
-        return np.ascontiguousarray(X), y
-
-    def bayes_proba(self, X: Any) -> np.ndarray:
-        """Exact posterior ``P(y = j | x)``: softmax of ``-||x - mu_j||^2 / 2``."""
-        X = check_finite_array(X, "X", ndim=2)
-        if X.shape[1] != self.d:
-            raise ValueError(f"X must have {self.d} columns, got {X.shape[1]}")
-        logits = X @ self.means.T - 0.5 * np.sum(self.means**2, axis=1)[None, :]
-        return special.softmax(logits, axis=1)
-
-
-def _rank2_share(lam: np.ndarray, K: int) -> np.ndarray:
-    """Share of rank 2 in a geometric tail over ``K - 1`` ranks with decay ``lam``."""
-    lam = np.asarray(lam, dtype=np.float64)
-    safe = np.maximum(lam, 1e-300)
-    share = np.expm1(-safe) / np.expm1(-safe * (K - 1))  # (1 - q) / (1 - q^(K-1))
-    return np.where(lam < 1e-12, 1.0 / (K - 1), share)
-
-
-def _tail_decay(c: np.ndarray, K: int, lam_max: float, kappa: float) -> np.ndarray:
-    """Largest ``lam <= lam_max`` with rank-2 probability ``(1 - c) share(lam) <= kappa c``."""
-    lam = np.full(c.shape, lam_max)
-    bad = (1.0 - c) * _rank2_share(lam, K) > kappa * c
-    if not np.any(bad):
-        return lam
-    cb = c[bad]
-    lo = np.zeros(cb.shape)
-    hi = np.full(cb.shape, lam_max)
-    for _ in range(60):  # share is increasing in lam: bisection
-        mid = 0.5 * (lo + hi)
-        ok = (1.0 - cb) * _rank2_share(mid, K) <= kappa * cb
-        lo = np.where(ok, mid, lo)
-        hi = np.where(ok, hi, mid)
-    lam[bad] = lo
-    return lam
-
-
-def simulate_teacher(
-    y: Any,
-    n_classes: int,
-    accuracy: Any,
-    k: int = 1,
-    temperature: float = 1.0,
-    random_state: Any = None,
-    return_correct: bool = False,
-) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
-    """Soft teacher labels with a controlled top-1 accuracy profile ``alpha(x)``.
-
-    Construction, per example ``i`` with true class ``y_i``:
-
-    1. ``correct_i ~ Bernoulli(alpha_i)``.
-    2. A ranking of the classes: if correct, ``y_i`` is ranked first; otherwise
-       the first class is uniform among the other ``K - 1`` classes and ``y_i``
-       is put at a uniform rank in ``2..k`` if ``k >= 2`` (so it is always in the
-       top ``k``), or at a uniform rank in ``2..K`` if ``k = 1``.  The remaining
-       classes fill the remaining ranks in uniformly random order.
-    3. Probabilities by rank: the top class gets ``c_i = max(alpha_i, 1/K + 1e-6)``
-       and ranks ``2..K`` share ``1 - c_i`` geometrically, rank ``r`` in
-       proportion to ``exp(-lambda_i (r - 2))``.  The decay ``lambda_i`` is
-       ``1 / temperature`` when that keeps the rank-2 probability at most
-       ``0.9 c_i``; otherwise it is lowered (by bisection) until the rank-2
-       probability equals ``0.9 c_i``, or to 0 (a uniform tail) if even that
-       is not enough.
-
-    Hence the argmax is the rank-1 class, ``P(top-1 correct) = alpha_i``, the true
-    class is within the top ``k`` always (``k >= 2``), and the teacher is
-    calibrated, ``P(correct | top-1 probability = c) = c``, for every
-    ``alpha_i > 1/K`` (no calibrated teacher has top-1 probability below
-    ``1/K``).  Its margin (top-1 minus top-2 probability) is a continuous,
-    strictly increasing function of ``c_i``, so
-    :func:`slam_theory.distill.estimate_alpha` (isotonic regression on the
-    margin) can recover the profile ``alpha(x)``.
-
-    Parameters
-    ----------
-    y : array-like of int, shape (n,)
-        True classes in ``0..n_classes-1``.
-    n_classes : int
-        ``K >= 2``.
-    accuracy : float or array-like of shape (n,)
-        ``alpha_i`` in ``[0, 1]``.
-    k : int, default 1
-        In ``[1, n_classes]``.
-    temperature : float, default 1.0
-        ``> 0``; larger spreads the non-top mass more evenly.
-    random_state : None, int, SeedSequence, Generator or RandomState, optional
-    return_correct : bool, default False
-        Also return the boolean mask ``correct``.
-
-    Returns
-    -------
-    proba : ndarray of float64, shape (n, n_classes)
-    correct : ndarray of bool, shape (n,)
-        Only if ``return_correct``.
-    """
-    K = check_int(n_classes, "n_classes", low=2)
-    yy = np.asarray(y)
-    if yy.ndim != 1 or yy.size == 0:
-        raise ValueError(f"y must be a non-empty 1-dimensional array, got shape {yy.shape}")
-    if not np.issubdtype(yy.dtype, np.integer):
-        if np.issubdtype(yy.dtype, np.floating) and np.all(np.mod(yy, 1) == 0):
-            yy = yy.astype(np.int64)
-        else:
-            raise TypeError(f"y must contain integer class labels, got dtype {yy.dtype}")
-    if yy.min() < 0 or yy.max() >= K:
-        raise ValueError(f"y must contain classes in [0, {K - 1}], got range [{yy.min()}, "
-                         f"{yy.max()}]")
-    n = yy.shape[0]
-    if np.ndim(accuracy) == 0:
-        alpha = np.full(n, check_in_range(accuracy, "accuracy", 0.0, 1.0))
-    else:
-        alpha = check_finite_array(accuracy, "accuracy", ndim=1)
-        if alpha.shape[0] != n:
-            raise ValueError(f"accuracy must have length {n} (as y), got {alpha.shape[0]}")
-        if np.any(alpha < 0) or np.any(alpha > 1):
-            raise ValueError("accuracy must be in [0, 1]")
-    k = check_int(k, "k", low=1, high=K)
-    temperature = check_in_range(
-        temperature, "temperature", 0.0, math.inf, low_inclusive=False, high_inclusive=False
-    )
-    if not isinstance(return_correct, bool):
-        raise TypeError("return_correct must be a bool")
-    rng = as_generator(random_state)
-
-    correct = rng.random(n) < alpha
-    # rank of the true class (0-based): 0 if correct, else uniform in 1..hi-1
-    hi = k if k >= 2 else K
-    true_rank = np.where(correct, 0, 1 + np.floor(rng.random(n) * (hi - 1)).astype(np.int64))
-    true_rank = np.minimum(true_rank, hi - 1)
-    # the other K-1 classes in random order fill the other ranks
-    keys = rng.random((n, K))
-    keys[np.arange(n), yy] = np.inf
-    others = np.argsort(keys, axis=1, kind="stable")[:, : K - 1]  # (n, K-1), excludes y
-    ranking = np.empty((n, K), dtype=np.int64)
-    pos = np.arange(K)[None, :]
-    tr = true_rank[:, None]
-    # slot p < tr gets others[p], slot tr gets y, slot p > tr gets others[p - 1]
-    src = np.where(pos < tr, pos, pos - 1)
-    src = np.clip(src, 0, K - 2)
-    ranking[:] = np.take_along_axis(others, src, axis=1)
-    ranking[np.arange(n), true_rank] = yy
-
-    c = np.maximum(alpha, 1.0 / K + 1e-6)
-    lam = _tail_decay(c, K, 1.0 / temperature, kappa=0.9)
-    j = np.arange(K - 1)[None, :]
-    tail = np.exp(-lam[:, None] * j)
-    probs_by_rank = np.empty((n, K))
-    probs_by_rank[:, 0] = c
-    probs_by_rank[:, 1:] = (1.0 - c)[:, None] * tail / tail.sum(axis=1, keepdims=True)
-    proba = np.empty((n, K))
-    np.put_along_axis(proba, ranking, probs_by_rank, axis=1)
-    if return_correct:
-        return proba, correct
-    return proba
