@@ -23,7 +23,13 @@ from pathlib import Path
 from typing import NoReturn
 
 from slam_theory import __version__, bench, report, runner
-from slam_theory.errors import SlamTheoryError
+from slam_theory.errors import (
+    ConfigError,
+    SchedulerError,
+    SlamTheoryError,
+    StoreError,
+    TrialError,
+)
 from slam_theory.errors import UsageError as _UsageError
 
 PROG = "slam-theory"
@@ -243,8 +249,12 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
                 progress=not args.no_progress,
                 scheduler_timeout=args.scheduler_timeout,
             )
-        except (SlamTheoryError, KeyboardInterrupt):
-            raise
+        except (ConfigError, StoreError, SchedulerError, _UsageError, KeyboardInterrupt):
+            raise  # the user must act before any other experiment can run
+        except TrialError as exc:  # e.g. its analysis had too few successful trials
+            sys.stderr.write(f"{PROG}: experiment {f.stem} failed: {exc}\n")
+            failed.append(f.stem)
+            continue
         except Exception:  # one broken experiment must not hide the others' results
             traceback.print_exc()
             sys.stderr.write(f"{PROG}: experiment {f.stem} failed (traceback above)\n")

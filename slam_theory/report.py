@@ -164,6 +164,12 @@ def render_report(results_root: str | os.PathLike[str]) -> str:
         if isinstance(desc, str) and desc:
             lines += [desc, ""]
         lines.append(f"Preset: {_cell(data.get('preset'))}.")
+        failures = data.get("failures")
+        if isinstance(failures, dict) and failures.get("count"):
+            first = (failures.get("trials") or [{}])[0]
+            lines.append(f"- {_num(failures['count'])} trials failed (listed in summary.json); "
+                         f"first: {_cell(first.get('params'))} seed {_cell(first.get('seed'))}: "
+                         f"{_cell(first.get('error'))}")
         for claim in data.get("claims") or []:
             if not isinstance(claim, dict):
                 continue

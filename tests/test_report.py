@@ -63,3 +63,17 @@ def test_measured_numbers_are_compact(tmp_path: Path) -> None:
     assert "slam={0: {ci: [0.0123, 0.5], n: 16000}" in row
     assert "(see summary.json)" in row and len(row) < 400
     assert "- reach (consistent): median <= eps everywhere" in text
+
+
+def test_failed_trials_are_reported(tmp_path: Path) -> None:
+    exp = tmp_path / "e"
+    exp.mkdir()
+    summary = {"experiment": "e", "preset": "quick", "claims": [],
+               "failures": {"count": 2, "trials": [{"params": {"n": 9}, "seed": 1,
+                                                    "error": "ValueError: one class"}]}}
+    (exp / "summary.json").write_text(json.dumps(summary))
+    text = report.render_report(tmp_path)
+    assert "2 trials failed" in text and "ValueError: one class" in text
+    summary["failures"] = {"count": 0, "trials": []}
+    (exp / "summary.json").write_text(json.dumps(summary))
+    assert "trials failed" not in report.render_report(tmp_path)

@@ -462,3 +462,20 @@ def test_trials_run_with_single_threaded_blas(tmp_path: Path, n_jobs: int) -> No
     res = run(cfg, tmp_path / f"j{n_jobs}", n_jobs=n_jobs)
     rows = sweep.read_trials(res.trials_csv)
     assert len(rows) == 4 and all(r["max_blas_threads"] == 1 for r in rows)
+
+
+def test_analysis_that_cannot_cope_with_failures_ends_in_one_line(tmp_path: Path) -> None:
+    def needs_rows(rows: list[dict[str, Any]], config: dict[str, Any]) -> dict[str, Any]:
+        if not rows:
+            raise ValueError("rows is empty")
+        return {"claims": []}
+
+    cfg = {"name": "allfail", "trial": sweep_trials.failing, "analysis": needs_rows,
+           "root_seed": 0, "fixed": {}, "grid": {"n": [3]}, "seeds": 2}
+    with pytest.raises(sweep.TrialError) as info:
+        run(cfg, tmp_path)
+    msg = str(info.value)
+    assert "\n" not in msg and "2 of 2 trials failed" in msg and "boom" in msg
+    with pytest.raises(ValueError, match="rows is empty"):  # no failures: the analysis's bug
+        run({**cfg, "name": "nofail", "trial": sweep_trials.noisy_sum, "grid": {"n": [1]},
+             "analysis": lambda rows, config: needs_rows([], config)}, tmp_path)

@@ -51,7 +51,7 @@ from slam_theory.results import (
     write_summary,
 )
 from slam_theory.runner.config import FINGERPRINT_FIELDS, config_from_dict, load_config
-from slam_theory.runner.executor import execute, executor
+from slam_theory.runner.executor import execute, executor, one_line
 from slam_theory.runner.plan import Trial, expand_trials
 from slam_theory.runner.references import resolve_reference
 
@@ -301,7 +301,16 @@ def _run_locked(
         analysis = config["analysis"]
         fn = analysis if callable(analysis) else resolve_reference(
             analysis, allow_external=allow_external)
-        returned = fn(rows, config)
+        try:
+            returned = fn(rows, config)
+        except Exception as exc:
+            if not failures:
+                raise  # a bug of the analysis: its traceback is the useful report
+            first = failures[0]
+            raise TrialError(
+                f"{config['name']}: analysis {analysis!r} failed ({one_line(exc)}) after "
+                f"{len(failures)} of {len(trials)} trials failed, first: {first['params']} "
+                f"seed {first['seed']}: {first['error']}") from None
         if not isinstance(returned, dict):
             raise TypeError(f"analysis {analysis!r} returned {type(returned).__name__}, not dict")
         summary_json = write_summary(out_dir, returned, experiment=config["name"],
