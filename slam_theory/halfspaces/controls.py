@@ -4,9 +4,8 @@
 - :class:`LogisticRegressionHalfspace` (``"logreg_exact"``): scikit-learn's
   ``LogisticRegression`` without penalty (``C=inf``), ``fit_intercept=False``, lbfgs solved to
   a tight tolerance: the logistic loss itself, with no optimiser in the way.
-- :class:`HingeHalfspace` (``"hinge"``): scikit-learn's ``LinearSVC(loss="hinge")`` with a large
-  ``C``, ``fit_intercept=False``, solved to a tight tolerance (liblinear's dual coordinate
-  descent).
+- :class:`HingeHalfspace` (``"hinge"``): scikit-learn's ``LinearSVC(loss="hinge")``,
+  ``fit_intercept=False``, solved to a tight tolerance (liblinear's dual coordinate descent).
 
 All three follow the package's conventions (labels mapped to ``-1 / +1``, ``coef_`` of shape
 ``(1, d)``, here normalised to unit length since only the direction is a halfspace).  A solver
@@ -130,11 +129,14 @@ class HingeHalfspace(_ControlBase):
 
     Wraps ``sklearn.svm.LinearSVC(loss="hinge", dual=True, fit_intercept=False, C=C,
     max_iter=max_iter, tol=tol)``, i.e. ``min_w ||w||^2 / 2 + C sum_i max(0, 1 - y_i w.x_i)``;
-    the large default ``C`` makes the hinge term dominate.  ``coef_`` is its direction.
+    the hinge term is a sum over the samples, so it dominates as ``n`` grows (with
+    ``||x|| <= 1``, a margin-``gamma`` direction needs ``||w|| ~ 1/gamma``).  Larger ``C`` makes
+    the dual coordinate descent converge much more slowly on noisy data.  ``coef_`` is its
+    direction.
 
     Parameters
     ----------
-    C : float, default=100.0
+    C : float, default=1.0
         Weight of the hinge term.
     max_iter : int, default=100000
         Coordinate-descent iteration limit.
@@ -158,7 +160,7 @@ class HingeHalfspace(_ControlBase):
     }
 
     def __init__(
-        self, C: float = 100.0, max_iter: int = 100_000, tol: float = 1e-6,
+        self, C: float = 1.0, max_iter: int = 100_000, tol: float = 1e-6,
         random_state: Any = None,
     ) -> None:
         self.C = C
