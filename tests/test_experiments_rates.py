@@ -1,0 +1,75 @@
+"""Rate claims: judged two-sided, counted only where the controls fail."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from slam_theory.experiments.rates_analysis import analysis, judge_claim, threshold_matrix
+
+TARGETS = [0.2, 0.1, 0.05, 0.025, 0.0125]
+N_MAX = 10**7
+
+
+def rows_for(learner, exponent=None, *, censored_from=None, seeds=12, rng=0):
+    """Made-up threshold rows: n = 20 x^exponent (x = 1/target), lognormal seed noise."""
+    gen = np.random.default_rng(rng)
+    out = []
+    for i, t in enumerate(TARGETS):
+        for s in range(seeds):
+            cen = censored_from is not None and i >= censored_from
+            n = N_MAX if cen or exponent is None else 20 * (1 / t) ** exponent
+            if not cen and exponent is not None:
+                n *= float(np.exp(0.15 * gen.standard_normal()))
+            out.append({"learner": learner, "target": t, "seed": s, "stage": "threshold",
+                        "n_eval": int(round(n)), "censored": bool(cen or exponent is None)})
+    return out
+
+
+CLAIM = {"id": "c", "statement": "n = O(1/eps^2)", "learner": "alg", "parameter": "target",
+         "floor": 1, "ceiling": 2}
+
+
+def test_threshold_matrix_orders_by_x_and_flags_censoring():
+    values, n, cen = threshold_matrix(rows_for("alg", 2, censored_from=4), "alg", "target")
+    assert values.tolist() == TARGETS  # x = 1/target increasing
+    assert n.shape == (5, 12) and cen[4].all() and not cen[:4].any()
+    with pytest.raises(ValueError, match="no threshold rows"):
+        threshold_matrix([], "alg", "target")
+
+
+def test_law_inside_the_bounds_with_failing_controls_is_consistent():
+    rows = rows_for("alg", 1.5) + rows_for("mean") + rows_for("logreg_exact")
+    out = judge_claim(rows, CLAIM, ["mean", "logreg_exact"])
+    assert out["counted"] and out["verdict"] == "consistent", out["reason"]
+    assert 1.3 < out["exponent"] < 1.7
+    assert all(c["fails"] for c in out["controls"].values())
+
+
+def test_a_control_that_meets_the_target_makes_the_claim_inconclusive():
+    rows = rows_for("alg", 1.5) + rows_for("mean", 1.0)
+    out = judge_claim(rows, CLAIM, ["mean"])
+    assert not out["counted"]
+    assert out["verdict"] == "inconclusive" and "mean" in out["reason"]
+    assert out["theorem_verdict"] == "consistent"
+
+
+def test_law_above_the_ceiling_is_inconsistent():
+    out = judge_claim(rows_for("alg", 3.0) + rows_for("mean"), CLAIM, ["mean"])
+    assert out["verdict"] == "inconsistent", out["reason"]
+
+
+def test_a_plateau_that_never_reaches_small_targets_is_inconsistent():
+    rows = rows_for("alg", 1.0, censored_from=2) + rows_for("mean")
+    out = judge_claim(rows, CLAIM, ["mean"])
+    assert out["verdict"] == "inconsistent", out["reason"]
+
+
+def test_analysis_judges_every_claim_of_the_config():
+    rows = rows_for("alg", 1.5) + rows_for("mean")
+    config = {"claims": [CLAIM, {**CLAIM, "id": "c2", "ceiling": 1.2}], "root_seed": 3,
+              "analysis_params": {"controls": ["mean"]}, "fixed": {"family": "eps_floor"}}
+    out = analysis(rows, config)
+    verdicts = [c["verdict"] for c in out["claims"]]
+    assert verdicts == ["consistent", "inconsistent"]
+    assert out["instance"] == {"family": "eps_floor"}
