@@ -109,6 +109,7 @@ def test_trial_is_deterministic_and_records_the_theorem():
     assert r["coef_norm"] <= 1.0 + 1e-12
 
 
+@pytest.mark.slow
 def test_figure(tmp_path, good_rows, monkeypatch):
     summary = EC.analysis(good_rows, {"claims": _CLAIMS})
     monkeypatch.setattr(EC.plotting, "load_results", lambda d: (good_rows, summary))
