@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from slam_theory import distill
-from slam_theory.distill import classifier, estimate, mixing, student
+from slam_theory.distill import classifier, estimate, labels, mixing, student, training
 
 
 def test_mix_topk_by_hand():
@@ -97,7 +97,7 @@ def test_estimate_alpha_tracks_an_increasing_profile(rng):
     assert abs(lo - 0.37) < 0.1 and abs(hi - 0.93) < 0.1
 
 
-@pytest.mark.parametrize("module", [mixing, estimate, student, classifier])
+@pytest.mark.parametrize("module", [mixing, estimate, labels, student, training, classifier])
 def test_docstring_examples_run(module):
     res = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert res.attempted > 0 and res.failed == 0

@@ -11,7 +11,6 @@ same minibatches; the guard ``alpha_min``; the baselines' exact hyper-parameters
 
 from __future__ import annotations
 
-import math
 import numbers
 from typing import Any, ClassVar
 
@@ -22,7 +21,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d, validate_data
 
 from slam_theory._kernels import students as _k
-from slam_theory._validation import as_generator, check_proba_matrix
+from slam_theory._validation import check_proba_matrix
 from slam_theory.distill.estimate import (
     _check_val,
     estimate_alpha,
@@ -30,55 +29,16 @@ from slam_theory.distill.estimate import (
     estimate_transition_matrix,
     teacher_margin,
 )
+from slam_theory.distill.labels import encode_labels
 from slam_theory.distill.mixing import _mix_coefficients, _softmax, _targets
 from slam_theory.distill.selection import _cleanlab_select, _tune_threshold, _ups_select
+from slam_theory.distill.training import train_theta
 
 __all__ = ["LOSSES", "SLaMStudent", "encode_labels"]
 
 LOSSES = ("slam", "distill", "hard", "weighted", "forward", "taylor", "threshold", "ups",
           "cleanlab")
 _NEEDS_VAL = ("slam", "weighted", "forward", "threshold")
-
-
-def encode_labels(y: Any, classes: Any, name: str = "y") -> np.ndarray:
-    """Indices of the labels ``y`` in ``classes`` (any label type).
-
-    Parameters
-    ----------
-    y : array-like of shape (n,)
-        Labels, each one of ``classes``.
-    classes : array-like of shape (K,)
-        Distinct labels, in the order of the teacher's probability columns.
-    name : str, default "y"
-        Argument name used in error messages.
-
-    Returns
-    -------
-    ndarray of int64, shape (n,)
-
-    Examples
-    --------
-    >>> encode_labels(["b", "a", "b"], ["a", "b"])
-    array([1, 0, 1])
-    """
-    cl = np.asarray(classes)
-    yy = np.asarray(y)
-    if yy.ndim != 1:
-        raise ValueError(f"{name} must be 1-d labels, got shape {yy.shape}")
-    order = np.argsort(cl, kind="stable")
-    scl = cl[order]
-    if np.unique(scl).shape[0] != scl.shape[0]:
-        raise ValueError(f"classes must be distinct, got {list(cl)}")
-    try:
-        pos = np.searchsorted(scl, yy)
-    except TypeError as exc:
-        raise ValueError(f"{name} labels are not comparable with classes {list(cl)}") from exc
-    pos = np.clip(pos, 0, scl.shape[0] - 1)
-    bad = scl[pos] != yy
-    if np.any(bad):
-        raise ValueError(f"{name} contains labels not in classes {list(cl)}: "
-                         f"{sorted({str(v) for v in yy[bad]})[:5]}")
-    return order[pos].astype(np.int64)
 
 
 class SLaMStudent(ClassifierMixin, BaseEstimator):
@@ -484,57 +444,16 @@ class SLaMStudent(ClassifierMixin, BaseEstimator):
         kinds: np.ndarray,
         w: np.ndarray,
     ) -> None:
-        rng = as_generator(self.random_state)
-        n, d = X.shape
-        K = Y.shape[1]
-        X = np.ascontiguousarray(X, dtype=np.float64)
-        Y = np.ascontiguousarray(Y, dtype=np.float64)
-        C = np.ascontiguousarray(C, dtype=np.float64)
-        T = np.ascontiguousarray(T, dtype=np.float64)
-        alpha = np.ascontiguousarray(alpha, dtype=np.float64)
-        w = np.ascontiguousarray(w, dtype=np.float64)
-        kinds = np.ascontiguousarray(kinds, dtype=np.int64)
-        H = int(self.hidden)
-        if self.model == "logistic":
-            theta = np.zeros(d * K + K)
-            decay = np.concatenate([np.ones(d * K), np.zeros(K)])
-        else:
-            lim1 = math.sqrt(6.0 / d)
-            lim2 = math.sqrt(6.0 / (H + K))
-            theta = np.concatenate([
-                rng.uniform(-lim1, lim1, d * H), np.zeros(H),
-                rng.uniform(-lim2, lim2, H * K), np.zeros(K),
-            ])
-            decay = np.concatenate([np.ones(d * H), np.zeros(H), np.ones(H * K), np.zeros(K)])
-        m = np.zeros_like(theta)
-        v = np.zeros_like(theta)
-        adam = self.optimizer == "adam"
-        bs = int(self.batch_size)
-        lr, l2 = float(self.lr), float(self.l2)
-        wsum = max(float(w.sum()), 1e-300)
-        hist_it: list[int] = []
-        hist_obj: list[float] = []
-        step = 0
-        for epoch in range(int(self.epochs)):
-            perm = rng.permutation(n).astype(np.int64)
-            if self.model == "logistic":
-                tot = _k.epoch_logistic(X, Y, alpha, C, T, kinds, w, perm, bs, theta, decay,
-                                        m, v, step, lr, l2, adam, 0.9, 0.999, 1e-8)
-            else:
-                tot = _k.epoch_mlp(X, Y, alpha, C, T, kinds, w, perm, bs, H, theta, decay,
-                                   m, v, step, lr, l2, adam, 0.9, 0.999, 1e-8)
-            step += (n + bs - 1) // bs
-            if not np.all(np.isfinite(theta)):
-                raise FloatingPointError(
-                    f"training diverged at epoch {epoch + 1}; lower lr (got {lr})")
-            hist_it.append(epoch + 1)
-            hist_obj.append(tot / wsum + 0.5 * l2 * float(np.sum(decay * theta * theta)))
+        theta, self.history_ = train_theta(
+            X, Y, alpha, C, T, kinds, w, model=self.model, hidden=self.hidden,
+            optimizer=self.optimizer, lr=self.lr, l2=self.l2, epochs=self.epochs,
+            batch_size=self.batch_size, random_state=self.random_state)
+        d, K = X.shape[1], Y.shape[1]
         self.theta_ = theta
         self.n_classes_ = K
         if self.model == "logistic":
             self.coef_ = theta[: d * K].reshape(d, K)
             self.intercept_ = theta[d * K:]
-        self.history_ = {"iteration": hist_it, "objective": hist_obj}
 
     # -- prediction -------------------------------------------------------------------------
     def _logits(self, X: Any) -> np.ndarray:
