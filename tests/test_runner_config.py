@@ -61,7 +61,7 @@ def test_main_module_is_never_imported() -> None:
 
 
 def test_allowed_references_resolve() -> None:
-    with pytest.raises(ValueError, match="no module slam_theory.experiments.nothing_here"):
+    with pytest.raises(ValueError, match=r"no module slam_theory\.experiments\.nothing_here"):
         runner.resolve_reference("experiments.nothing_here:f")  # allowed, then looked up
     assert runner.resolve_reference("trials:halfspace_error").__name__ == "halfspace_error"
     assert runner.resolve_reference("sweep_trials:noisy_sum", allow_external=True)

@@ -150,3 +150,40 @@ def test_torn_write_ahead_log_keeps_a_prefix_of_whole_trials(
         res = _run(copy)
         assert res.trials_csv.read_bytes() == reference.trials_csv.read_bytes()
     assert n_done in seen and len(seen) > 1  # the cuts did reach inside the log
+
+
+def test_worker_whose_first_trial_comes_after_the_kill_also_ends(tmp_path: Path) -> None:
+    """The race: the main process dies before a worker ran any trial (its watchdog not yet
+    started); the watchdog started then must notice the main process is gone (a zombie)."""
+    worker = textwrap.dedent(
+        """
+        import os, sys, time
+        from slam_theory.runner import execute
+        main = int(sys.argv[1])
+        while os.getppid() == main:
+            time.sleep(0.02)
+        execute(lambda p, s: time.sleep(60), False, {}, 0, (0,), "k", main)
+        """
+    )
+    parent = textwrap.dedent(
+        """
+        import subprocess, sys, time, os
+        c = subprocess.Popen([sys.executable, "-c", sys.argv[1], str(os.getpid())])
+        print(c.pid, flush=True)
+        time.sleep(60)
+        """
+    )
+    proc = subprocess.Popen([sys.executable, "-c", parent, worker], stdout=subprocess.PIPE,
+                            text=True)
+    child = int(proc.stdout.readline())
+    time.sleep(0.5)  # let the worker import and start polling
+    proc.send_signal(signal.SIGKILL)  # not reaped yet: the main process is a zombie
+    try:
+        deadline = time.monotonic() + 30
+        while _alive(child):
+            assert time.monotonic() < deadline, "worker outlived its killed main process"
+            time.sleep(0.1)
+    finally:
+        if _alive(child):
+            os.kill(child, signal.SIGKILL)
+        proc.wait()

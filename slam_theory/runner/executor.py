@@ -26,6 +26,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -96,19 +97,45 @@ def normalise_rows(out: Any, params: dict[str, Any]) -> list[dict[str, str]]:
     return clean
 
 
-def _start_watchdog() -> None:
-    """End this worker process when its parent dies (its parent pid changes)."""
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` runs (a zombie, dead but not yet reaped, does not)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except (OSError, IndexError):
+        pass
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return not Path("/proc").is_dir()  # /proc exists but has no entry: gone
+
+
+def _start_watchdog(main_pid: int) -> None:
+    """End this worker process when the run's main process dies.
+
+    A worker started as the main process's child watches its parent id (it changes the moment
+    the parent dies); one that is not (or no longer) its child watches the main process itself,
+    so a worker whose first trial arrives after the kill also ends.
+    """
     global _watchdog_started
     if _watchdog_started:
         return
     _watchdog_started = True
-    parent = os.getppid()
+    child = os.getppid() == main_pid
+
+    def gone() -> bool:
+        return os.getppid() != main_pid if child else not _alive(main_pid)
 
     def watch() -> None:
-        while os.getppid() == parent:
+        while not gone():
             time.sleep(_WATCH_EVERY_S)
         os._exit(1)
 
+    if gone():
+        os._exit(1)
     threading.Thread(target=watch, name="slam-theory-watchdog", daemon=True).start()
 
 
@@ -131,7 +158,7 @@ def execute(
     from threadpoolctl import threadpool_limits
 
     if main_pid is not None and os.getpid() != main_pid:
-        _start_watchdog()
+        _start_watchdog(main_pid)
     t0 = time.perf_counter()
     try:
         fn = resolve_cached(func, allow_external) if isinstance(func, str) else func

@@ -104,7 +104,8 @@ def _children(pid: int) -> list[int]:
 
 
 def killer(params: dict[str, Any], seed: np.random.SeedSequence) -> list[dict[str, Any]]:
-    """A multi-row trial; the trial ``i == $SWEEP_TEST_KILL_AT`` of seed 0 SIGKILLs the run.
+    """A multi-row trial; the trial ``i == $SWEEP_TEST_KILL_AT, rows == 1`` of seed 0 SIGKILLs
+    the run (exactly one trial does).
 
     Before the kill it writes the run's child processes (its loky workers and their resource
     tracker) to ``$SWEEP_TEST_PIDS``; a worker then keeps "computing", so only a watchdog can
@@ -113,7 +114,8 @@ def killer(params: dict[str, Any], seed: np.random.SeedSequence) -> list[dict[st
     import signal
 
     at = os.environ.get("SWEEP_TEST_KILL_AT")
-    if at is not None and int(params["i"]) == int(at) and seed.spawn_key[0] == 0:
+    if (at is not None and int(params["i"]) == int(at) and int(params["rows"]) == 1
+            and seed.spawn_key[0] == 0):
         main = int(os.environ["SWEEP_TEST_MAIN_PID"])
         Path(os.environ["SWEEP_TEST_PIDS"]).write_text(
             " ".join(str(p) for p in _children(main)))
