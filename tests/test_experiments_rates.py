@@ -68,7 +68,7 @@ def test_a_plateau_that_never_reaches_small_targets_is_inconsistent():
 def test_analysis_judges_every_claim_of_the_config():
     rows = rows_for("alg", 1.5) + rows_for("mean")
     config = {"claims": [CLAIM, {**CLAIM, "id": "c2", "ceiling": 1.2}], "root_seed": 3,
-              "analysis_params": {"controls": ["mean"]}, "fixed": {"family": "eps_floor"}}
+              "analysis_params": {"controls": ["mean"]}, "instance": {"family": "eps_floor"}}
     out = analysis(rows, config)
     verdicts = [c["verdict"] for c in out["claims"]]
     assert verdicts == ["consistent", "inconsistent"]

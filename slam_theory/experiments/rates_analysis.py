@@ -167,7 +167,8 @@ def analysis(rows: list[dict], config: dict) -> dict[str, Any]:
     Returns
     -------
     dict
-        ``claims`` (see :func:`judge_claim`), ``instance`` (family and fixed parameters) and
+        ``claims`` (see :func:`judge_claim`), ``instance`` (the configuration's ``[instance]``
+        table: the family and its fixed parameters) and
         ``error_quantity``.
     """
     learners = {r.get("learner") for r in rows}
@@ -175,6 +176,5 @@ def analysis(rows: list[dict], config: dict) -> dict[str, Any]:
     controls = [c for c in params.get("controls", halfspaces.CONTROLS) if c in learners]
     seed = int(config.get("root_seed", 0))
     claims = [judge_claim(rows, c, controls, random_state=seed) for c in config.get("claims", [])]
-    fixed = config.get("fixed", {}) or {}
-    instance = {k: v for k, v in fixed.items() if k not in ("target", "learner")}
+    instance = dict(config.get("instance", {}) or {})
     return {"error_quantity": ERROR_QUANTITY, "instance": instance, "claims": claims}

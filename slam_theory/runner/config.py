@@ -50,6 +50,7 @@ _TOP_KEYS = {
     "seed_by",
     "fixed",
     "grid",
+    "instance",
     "analysis_params",
     "claims",
     "presets",
@@ -174,6 +175,12 @@ def _validate(
         chk.fail("root_seed", "a non-negative integer", root_seed)
     fixed = chk.scalars(raw.get("fixed", {}), "fixed")
     grid = chk.grid(raw.get("grid", {}), "grid")
+    instance = chk.scalars(raw.get("instance", {}), "instance")
+    if instance and not isinstance(instance.get("family"), str):
+        chk.fail("instance.family", "a string naming the instance family", instance.get("family"))
+    clash = sorted(set(instance) & (set(fixed) | set(grid)))
+    if clash:
+        chk.fail(f"instance.{clash[0]}", "a parameter not also in [fixed] or [grid]")
     both = sorted(set(fixed) & set(grid))
     if both:
         chk.fail(f"grid.{both[0]}", "a parameter not also in [fixed]")
@@ -220,12 +227,12 @@ def _validate(
         if len(set(seed_by)) != len(seed_by):
             chk.fail("seed_by", "an array without duplicates", seed_by)
         for pname, preset in presets.items():
-            names = set(fixed) | set(grid) | set(preset.get("fixed", {}))
+            names = set(fixed) | set(grid) | set(instance) | set(preset.get("fixed", {}))
             names |= set(preset.get("grid", {}))
             for s in seed_by:
                 if s not in names:
-                    chk.fail("seed_by", f"names of parameters in [fixed] or [grid] (preset "
-                                        f"{pname!r} has no parameter {s!r})")
+                    chk.fail("seed_by", "names of parameters in [instance], [fixed] or [grid] "
+                                        f"(preset {pname!r} has no parameter {s!r})")
     return raw
 
 
@@ -237,7 +244,9 @@ def _resolve_preset(raw: dict[str, Any], preset: str, source: str) -> dict[str, 
             f"(expected one of: {', '.join(sorted(presets))})"
         )
     p = presets[preset]
-    fixed = dict(raw.get("fixed", {}))
+    instance = dict(raw.get("instance", {}))
+    # the instance's parameters are fixed parameters of every trial (and of the fingerprint)
+    fixed = {**instance, **raw.get("fixed", {})}
     grid = {k: list(v) for k, v in raw.get("grid", {}).items()}
     for k, v in p.get("fixed", {}).items():
         grid.pop(k, None)
@@ -260,6 +269,7 @@ def _resolve_preset(raw: dict[str, Any], preset: str, source: str) -> dict[str, 
         "seed_by": list(seed_by) if seed_by is not None else names,
         "fixed": fixed,
         "grid": grid,
+        "instance": instance,
         "analysis_params": ap,
         "claims": [dict(c) for c in raw.get("claims", [])],
         "seeds": p["seeds"],
@@ -286,7 +296,9 @@ def load_config(
     -------
     dict
         Keys: name, preset, description, trial, analysis, figures, root_seed, seed_by,
-        fixed, grid, analysis_params, claims, seeds.
+        fixed, grid, instance (the ``[instance]`` table: ``family`` and the instance
+        family's fixed parameters, also merged into ``fixed``), analysis_params, claims,
+        seeds.
 
     Raises
     ------
