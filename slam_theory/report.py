@@ -16,8 +16,8 @@ __all__ = ["render_report", "write_report"]
 
 NA = "n/a"
 _MAX_MEASURED = 200
-_COLUMNS = ("experiment", "claim", "paper's statement", "learner", "measured", "theory",
-            "preset", "verdict")
+_COLUMNS = ("experiment", "claim", "paper's statement", "learner", "measured",
+            "theory [floor, ceiling]", "controls", "preset", "verdict")
 
 
 def _num(value: Any) -> str:
@@ -60,6 +60,49 @@ def _measured(claim: dict[str, Any]) -> str:
     if len(text) > _MAX_MEASURED:
         text = text[: _MAX_MEASURED - 1].rstrip() + "… (see summary.json)"
     return text
+
+
+def _theory(claim: dict[str, Any]) -> str:
+    """The claim's bounds: ``[floor, ceiling]`` of a two-sided check, or its one exponent."""
+    floor, ceiling = claim.get("floor"), claim.get("ceiling")
+    if floor is not None or ceiling is not None:
+        return f"[{_num(floor)}, {_num(ceiling)}]"
+    return _num(claim.get("theory_exponent"))
+
+
+def _controls(claim: dict[str, Any]) -> str:
+    """Which controls fail on the claim's instance (the verdict counts only if all do)."""
+    controls = claim.get("controls")
+    if not isinstance(controls, dict) or not controls:
+        return NA
+    return ", ".join(f"{k}: {'fails' if v.get('fails') else 'meets the target'}"
+                     for k, v in controls.items() if isinstance(v, dict))
+
+
+def _threshold_table(claim: dict[str, Any]) -> list[str]:
+    """Success thresholds per parameter value for the learner and each control."""
+    values = claim.get("values")
+    if not isinstance(values, list) or not isinstance(claim.get("thresholds"), list):
+        return []
+
+    def cells(th: list, cen: list) -> list[str]:
+        return [(">" if c else "") + _num(t) for t, c in zip(th, cen)]
+
+    head = ["learner", *(f"{claim.get('parameter', 'x')}={_num(v)}" for v in values)]
+    rows = [[str(claim.get("learner")),
+             *cells(claim["thresholds"], claim.get("threshold_censored") or [False] * len(values))]]
+    for name, ctrl in (claim.get("controls") or {}).items():
+        rows.append([f"{name} (control)", *cells(ctrl.get("thresholds", []),
+                                                  ctrl.get("censored", []))])
+    out = ["", "| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+    out += ["| " + " | ".join(_cell(c) for c in r) + " |" for r in rows]
+    slopes = claim.get("local_slopes")
+    if isinstance(slopes, list) and slopes:
+        out.append("")
+        out.append("Local slopes over sliding sub-ranges: "
+                   + ", ".join(_num(x) for x in slopes) + ".  "
+                   "`>n`: fewer seeds than the success level reached the target by n (censored).")
+    return out
 
 
 def _compact(value: Any) -> str:
@@ -127,14 +170,14 @@ def render_report(results_root: str | os.PathLike[str]) -> str:
     for dirname, data, _err in summaries:
         if data is None:
             lines.append(f"| {_cell(dirname)} | {NA} | summary.json unreadable | "
-                         + " | ".join([NA] * 4) + " | error |")
+                         + " | ".join([NA] * 5) + " | error |")
             n_rows += 1
             continue
         name = data.get("experiment", dirname)
         claims = data.get("claims")
         if not isinstance(claims, list) or not claims:
             lines.append(f"| {_cell(name)} | {NA} | (no claims in summary) | "
-                         + " | ".join([NA, NA, NA, _cell(data.get("preset"))]) + f" | {NA} |")
+                         + " | ".join([NA, NA, NA, NA, _cell(data.get("preset"))]) + f" | {NA} |")
             n_rows += 1
             continue
         for claim in claims:
@@ -146,7 +189,8 @@ def render_report(results_root: str | os.PathLike[str]) -> str:
                 claim.get("statement"),
                 claim.get("learner"),
                 _measured(claim),
-                _num(claim.get("theory_exponent")),
+                _theory(claim),
+                _controls(claim),
                 data.get("preset"),
                 claim.get("verdict"),
             ]
@@ -163,6 +207,11 @@ def render_report(results_root: str | os.PathLike[str]) -> str:
         desc = data.get("description") or _description(root / dirname)
         if isinstance(desc, str) and desc:
             lines += [desc, ""]
+        instance = data.get("instance")
+        if isinstance(instance, dict) and instance:
+            lines.append("Instance: " + ", ".join(f"{k} = {_cell(v)}" for k, v in instance.items())
+                         + (f"; error quantity: {data['error_quantity']}"
+                            if data.get("error_quantity") else "") + ".")
         lines.append(f"Preset: {_cell(data.get('preset'))}.")
         failures = data.get("failures")
         if isinstance(failures, dict) and failures.get("count"):
@@ -177,6 +226,7 @@ def render_report(results_root: str | os.PathLike[str]) -> str:
             if why:
                 lines.append(f"- {_cell(claim.get('id'))} ({_cell(claim.get('verdict'))}): "
                              f"{_cell('; '.join(why))}")
+            lines += _threshold_table(claim)
         tables = data.get("tables_md")
         if isinstance(tables, str):
             tables = [tables]

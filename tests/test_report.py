@@ -36,9 +36,10 @@ def test_report_table(tmp_path: Path) -> None:
     assert f"slam-theory {__version__}" in text
     assert "Presets used: n/a, quick" in text or "Presets used: quick" in text
     assert ("| sample_complexity_eps | eps_slam | n = O(1/eps^2) \\| RCN | slam | "
-            "1.92 [1.71, 2.12] | 2 | quick | consistent |") in text
-    assert "| eps_other | counts | n/a | ratio=0.5, n=3 | n/a | quick | inconclusive |" in text
-    assert "| sample_complexity_eps | bare | n/a | n/a | n/a | n/a | quick | n/a |" in text
+            "1.92 [1.71, 2.12] | 2 | n/a | quick | consistent |") in text
+    assert ("| eps_other | counts | n/a | ratio=0.5, n=3 | n/a | n/a | quick | "
+            "inconclusive |") in text
+    assert "| sample_complexity_eps | bare | n/a | n/a | n/a | n/a | n/a | quick | n/a |" in text
     assert "| a | b |\n|---|---|\n| 1 | 2 |" in text
     assert "## broken" in text and "could not be read" in text
     assert "alpha_calibration" in text
@@ -77,3 +78,26 @@ def test_failed_trials_are_reported(tmp_path: Path) -> None:
     summary["failures"] = {"count": 0, "trials": []}
     (exp / "summary.json").write_text(json.dumps(summary))
     assert "trials failed" not in report.render_report(tmp_path)
+
+
+def test_two_sided_claim_shows_bounds_controls_and_thresholds(tmp_path: Path) -> None:
+    _summary(tmp_path, "rate_eps", {
+        "experiment": "rate_eps", "preset": "quick",
+        "instance": {"family": "eps_floor", "hard_factor": 4.0},
+        "error_quantity": "disagreement",
+        "claims": [{"id": "c", "statement": "s", "learner": "slam", "parameter": "target",
+                    "exponent": 1.5, "ci": [1.2, 1.8], "floor": 1, "ceiling": 2,
+                    "verdict": "inconclusive", "reason": "control(s) mean reach the target",
+                    "values": [0.1, 0.05], "thresholds": [100.0, 400.0],
+                    "threshold_censored": [False, True], "local_slopes": [1.4, 1.6],
+                    "controls": {"mean": {"thresholds": [50.0, 60.0],
+                                          "censored": [False, False], "fails": False},
+                                 "hinge": {"thresholds": [9e4, 9e4],
+                                           "censored": [True, True], "fails": True}}}],
+    })
+    text = report.write_report(tmp_path).read_text()
+    row = next(line for line in text.splitlines() if line.startswith("| rate_eps"))
+    assert "| [1, 2] | mean: meets the target, hinge: fails | quick | inconclusive |" in row
+    assert "Instance: family = eps_floor, hard_factor = 4.0; error quantity: disagreement." in text
+    assert "| slam | 100 | >400 |" in text and "| mean (control) | 50 | 60 |" in text
+    assert "Local slopes over sliding sub-ranges: 1.4, 1.6." in text
