@@ -22,7 +22,7 @@ def rows_for(learner, exponent=None, *, censored_from=None, seeds=12, rng=0):
             if not cen and exponent is not None:
                 n *= float(np.exp(0.15 * gen.standard_normal()))
             out.append({"learner": learner, "target": t, "seed": s, "stage": "threshold",
-                        "n_eval": int(round(n)), "censored": bool(cen or exponent is None)})
+                        "n_eval": round(n), "censored": bool(cen or exponent is None)})
     return out
 
 
@@ -73,3 +73,14 @@ def test_analysis_judges_every_claim_of_the_config():
     verdicts = [c["verdict"] for c in out["claims"]]
     assert verdicts == ["consistent", "inconsistent"]
     assert out["instance"] == {"family": "eps_floor"}
+
+
+def test_thresholds_at_the_first_grid_point_are_not_a_rate():
+    rows = rows_for("alg", 1.5) + rows_for("mean")
+    for r in rows:
+        if r["learner"] == "alg" and r["target"] == 0.2:
+            r["n_eval"] = 10  # every seed already at the target at the smallest n tried
+    rows += [{"learner": "alg", "stage": "probe", "n_eval": 10}]
+    out = judge_claim(rows, CLAIM, ["mean"])
+    assert out["below_grid"] == [0.2]
+    assert out["verdict"] != "consistent"

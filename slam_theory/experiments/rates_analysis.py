@@ -137,6 +137,19 @@ def judge_claim(
         "ceiling": claim.get("ceiling"),
         **check.as_dict(),
     }
+    n_min = min(
+        (float(r["n_eval"]) for r in rows if r.get("learner") == claim["learner"]),
+        default=float("nan"),
+    )
+    th = np.asarray(check.thresholds, dtype=float)
+    low = ~np.asarray(check.threshold_censored, dtype=bool) & (th <= n_min)
+    out["below_grid"] = values[low].tolist()
+    if low.any() and out["verdict"] == "consistent":
+        out["verdict"] = "inconclusive"
+        out["reason"] = (
+            f"thresholds at the smallest n tried ({n_min:g}) at {parameter} = "
+            f"{', '.join(f'{v:g}' for v in values[low])}: below the grid, lower n_min"
+        )
     ctrl = {c: _control_result(rows, c, parameter, success) for c in controls}
     out["controls"] = ctrl
     failing = [c for c, r in ctrl.items() if r["fails"]]
