@@ -1,0 +1,240 @@
+"""Tests of slam_theory.experiments.sample_complexity (and the threshold and verdict machinery
+it shares): exponents, verdicts, censoring, determinism, JSON output, the figures."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from tiny_results import check_figures, digest, run_tiny
+
+from slam_theory.experiments import sample_complexity as SC
+from slam_theory.experiments.halfspace_claims import verdict
+
+EPS = [0.2, 0.1, 0.05, 0.02, 0.01]
+NS = np.unique(np.round(np.logspace(2, 6.5, 16)).astype(int))
+
+
+def _power_rows(
+    exps: dict[str, float], *, C: float = 5.0, seeds: int = 9, noise: float = 0.1, seed: int = 0
+) -> list[dict]:
+    """Rows with median disagreement (C/n)^(1/a), so n_needed(eps) = C eps^-a."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for learner, a in exps.items():
+        for n in NS:
+            for s in range(seeds):
+                dis = (C / n) ** (1.0 / a) * np.exp(noise * rng.standard_normal())
+                rows.append(
+                    {
+                        "learner": learner,
+                        "n": int(n),
+                        "seed": s,
+                        "row": 0,
+                        "disagreement": float(min(dis, 0.5)),
+                    }
+                )
+    return rows
+
+
+def _cfg(claims: list[dict], **ap) -> dict:
+    return {
+        "name": "t",
+        "preset": "quick",
+        "fixed": {},
+        "grid": {"learner": ["a", "b"], "n": NS.tolist()},
+        "analysis_params": {"eps": EPS, "n_boot": 300, **ap},
+        "claims": claims,
+        "seeds": 5,
+    }
+
+
+def test_eps_exponent_consistent_and_inconsistent():
+    rows = _power_rows({"a": 2.0, "b": 3.0})
+    claims = [
+        {"id": "a2", "statement": "", "learner": "a", "parameter": "eps", "theory_exponent": 2},
+        {"id": "b2", "statement": "", "learner": "b", "parameter": "eps", "theory_exponent": 2},
+    ]
+    out = SC.analysis(rows, _cfg(claims))
+    ca, cb = out["claims"]
+    assert ca["ci"][0] <= 2.0 <= ca["ci"][1]
+    assert ca["verdict"] == "consistent"
+    assert abs(cb["exponent"] - 3.0) < 0.3
+    assert cb["verdict"] == "inconsistent"
+    assert out["thresholds"]["a"]["all"]["status"] == ["ok"] * len(EPS)
+    json.dumps(out, allow_nan=False)
+
+
+def test_lower_and_two_sided_kinds():
+    rows = _power_rows({"a": 2.0})
+    claims = [
+        {"id": "lo", "learner": "a", "theory_exponent": 2.5, "kind": "lower"},
+        {"id": "two", "learner": "a", "theory_exponent": 2.0, "kind": "two_sided"},
+        {"id": "two_bad", "learner": "a", "theory_exponent": 1.0, "kind": "two_sided"},
+    ]
+    out = SC.analysis(rows, _cfg(claims))
+    v = {c["id"]: c["verdict"] for c in out["claims"]}
+    assert v == {"lo": "inconsistent", "two": "consistent", "two_bad": "inconsistent"}
+
+
+def test_censoring_and_below_grid():
+    rows = _power_rows({"a": 2.0})
+    eps = [0.9, 0.2, 0.1, 0.05, 1e-4]  # 0.9 reached at the smallest n; 1e-4 never
+    claims = [{"id": "c", "learner": "a", "theory_exponent": 2}]
+    out = SC.analysis(rows, _cfg(claims, eps=eps))
+    c = out["claims"][0]
+    assert c["censored"] == [1e-4]
+    assert c["below_grid"] == [0.9]
+    assert c["n_points"] == 3
+    st = out["thresholds"]["a"]["all"]["status"]
+    assert st[0] == "below_grid" and st[-1] == "censored"  # ordered by increasing 1/eps
+    assert out["thresholds"]["a"]["all"]["n_needed"][0] is None
+    # too few points -> inconclusive
+    out2 = SC.analysis(rows, _cfg(claims, eps=[0.9, 0.1, 1e-4]))
+    assert out2["claims"][0]["verdict"] == "inconclusive"
+
+
+def test_deterministic_and_nan_robust():
+    rows = _power_rows({"a": 2.0, "b": 2.0})
+    rows[3]["disagreement"] = None
+    rows[10]["disagreement"] = float("nan")
+    claims = [{"id": "a", "learner": "a", "theory_exponent": 2}]
+    o1 = SC.analysis(rows, _cfg(claims))
+    o2 = SC.analysis(list(rows), _cfg(claims))
+    assert json.dumps(o1, sort_keys=True) == json.dumps(o2, sort_keys=True)
+    o3 = SC.analysis(rows, _cfg(claims, bootstrap_seed=1))
+    assert o3["claims"][0]["ci"] != o1["claims"][0]["ci"]
+
+
+def test_interpolation_exact_for_power_law():
+    # noiseless power law: the log-log interpolation recovers n_needed = C eps^-2 exactly
+    rows = _power_rows({"a": 2.0}, noise=0.0, seeds=1)
+    out = SC.analysis(rows, _cfg([], n_boot=0))
+    nn = out["thresholds"]["a"]["all"]["n_needed"]
+    vals = out["thresholds"]["a"]["all"]["values"]
+    np.testing.assert_allclose(nn, [5.0 / e**2 for e in vals], rtol=1e-9)
+
+
+def test_gamma_sweep_and_ambiguity():
+    rng = np.random.default_rng(1)
+    rows = []
+    for g in [0.05, 0.1, 0.2, 0.4]:
+        for n in NS:
+            for s in range(4):
+                # n_needed(eps) = eps^-1 gamma^-2 -> dis = 1 / (n gamma^2)
+                dis = 1.0 / (n * g**2) * np.exp(0.05 * rng.standard_normal())
+                for d in (5, 10):
+                    rows.append(
+                        {
+                            "learner": "a",
+                            "gamma": g,
+                            "d": d,
+                            "n": int(n),
+                            "seed": s,
+                            "disagreement": float(dis),
+                        }
+                    )
+    cfg = _cfg(
+        [
+            {
+                "id": "g",
+                "learner": "a",
+                "parameter": "gamma",
+                "theory_exponent": 2,
+                "kind": "two_sided",
+                "where": {"d": 5},
+            },
+            {"id": "amb", "learner": "a", "parameter": "gamma", "theory_exponent": 2},
+        ],
+        eps=0.05,
+    )
+    cfg["grid"] = {"learner": ["a"], "gamma": [0.05, 0.1, 0.2, 0.4], "d": [5, 10], "n": []}
+    out = SC.analysis(rows, cfg)
+    g, amb = out["claims"]
+    assert g["verdict"] == "consistent" and abs(g["exponent"] - 2) < 0.1
+    assert g["eps"] == 0.05
+    assert amb["verdict"] == "inconclusive" and "ambiguous" in amb["reason"]
+    assert set(out["thresholds"]) == {"a|d=5", "a|d=10"}
+
+
+def test_verdict_rules():
+    assert verdict(2.0, [1.8, 2.2], 2.0, n_points=5)[0] == "consistent"
+    assert verdict(2.5, [2.3, 2.7], 2.0, n_points=5)[0] == "inconsistent"
+    assert verdict(2.0, [0.5, 3.5], 2.0, n_points=5)[0] == "inconclusive"
+    assert verdict(2.0, [1.9, 2.1], 2.0, n_points=2)[0] == "inconclusive"
+    assert verdict(2.0, [1.9, 2.1], None, n_points=5)[0] == "inconclusive"
+    with pytest.raises(ValueError):
+        verdict(2.0, [1.9, 2.1], 2.0, n_points=5, kind="bogus")
+
+
+def test_missing_columns():
+    with pytest.raises(ValueError, match="disagreement"):
+        SC.analysis([{"learner": "a", "n": 1, "seed": 0}], _cfg([]))
+    with pytest.raises(ValueError, match="parameter must be one of"):
+        SC.analysis(_power_rows({"a": 2.0}, seeds=2), _cfg([], parameter="zeta"))
+
+
+def test_series_and_intervals_for_figures():
+    """The summary describes each series and carries the threshold intervals figures draw."""
+    rows = _power_rows({"a": 2.0, "b": 1.0})
+    out = SC.analysis(rows, _cfg([]))
+    assert out["series"] == {"a": {"learner": "a"}, "b": {"learner": "b"}}
+    t = out["thresholds"]["a"]["all"]
+    assert len(t["n_ci"]) == len(t["n_needed"])
+    for (lo, hi), nn in zip(t["n_ci"], t["n_needed"]):
+        assert lo <= nn <= hi and hi / lo < 3
+    # without bootstrap replicates there is no interval
+    t0 = SC.analysis(rows, _cfg([], n_boot=0))["thresholds"]["a"]["all"]
+    assert all(ci == [None, None] for ci in t0["n_ci"])
+
+
+def test_figure_reads_series_not_keys(tmp_path: Path):
+    """A series key the figure cannot parse still gets its learner's label from ``series``."""
+    table = {"values": [0.1, 0.05], "x": [10.0, 20.0], "n_needed": [100.0, 400.0],
+             "status": ["ok", "ok"], "n_ci": [[90.0, 120.0], [None, None]]}
+    summary = {"thresholds": {"opaque": {"all": table}}, "fits": {},
+               "series": {"opaque": {"learner": "slam"}}, "claims": []}
+    (tmp_path / "summary.json").write_text(json.dumps(summary))
+    _, _, yerr = SC.threshold_errorbar(table)
+    np.testing.assert_allclose(yerr, [[10.0, 0.0], [20.0, 0.0]])
+    captured = {}
+    real_save = SC.P.save_figure
+
+    def spy(fig, figures_dir, name):
+        captured[name] = [t.get_text() for t in fig.legends[0].get_texts()]
+        return real_save(fig, figures_dir, name)
+
+    SC.P.save_figure = spy
+    try:
+        SC.fig_sample_complexity_eps(tmp_path, tmp_path / "figs")
+    finally:
+        SC.P.save_figure = real_save
+    assert "SLaM" in captured["sample_complexity_eps"]
+    assert "opaque" not in " ".join(captured["sample_complexity_eps"])
+    assert SC.series_label({"learner": "slam", "project_dim": -1}) == "SLaM (project_dim=-1)"
+
+
+@pytest.fixture(scope="module")
+def results_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("results")
+    run_tiny("sample_complexity_eps", root)
+    run_tiny("sample_complexity_gamma", root)
+    return root
+
+
+def test_figures(results_root: Path, tmp_path: Path) -> None:
+    paths = SC.fig_sample_complexity_eps(results_root / "sample_complexity_eps", tmp_path)
+    check_figures(paths, ["sample_complexity_eps", "sample_complexity_eps_curves"])
+    paths = SC.fig_sample_complexity_gamma(results_root / "sample_complexity_gamma", tmp_path)
+    check_figures(paths, ["sample_complexity_gamma"])
+    assert not (tmp_path / "README.md").exists()  # the index is written once, by the runner
+    assert not plt.get_fignums()  # figures are closed
+    again = SC.fig_sample_complexity_gamma(results_root / "sample_complexity_gamma",
+                                           tmp_path / "again")
+    assert [digest(p) for p in paths] == [digest(p) for p in again]
+    assert SC.fig_sample_complexity_eps(tmp_path / "none", tmp_path / "figs") == []
+    assert set(SC.CAPTIONS) == {"sample_complexity_eps", "sample_complexity_eps_curves",
+                                "sample_complexity_gamma"}

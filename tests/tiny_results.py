@@ -1,0 +1,54 @@
+"""Tiny results directories of the halfspace experiments, made by the real runner on shrunken
+versions of the experiment files, so figure tests see the columns and summary keys a real run
+writes."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+from pathlib import Path
+
+from slam_theory import runner
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def tiny_config(name: str) -> dict:
+    """The quick preset of ``experiments/<name>.toml`` with a much smaller grid."""
+    cfg = copy.deepcopy(runner.load_config(ROOT / "experiments" / f"{name}.toml", "quick"))
+    g, f = cfg["grid"], cfg["fixed"]
+    cfg["seeds"] = 3
+    cfg["analysis_params"] = {**cfg["analysis_params"], "n_boot": 49}
+    if name == "sample_complexity_eps":
+        g.update(learner=["slam", "perceptron"], n=[50, 200, 800, 3200])
+        cfg["analysis_params"]["eps"] = [0.2, 0.1, 0.05]
+    elif name == "sample_complexity_gamma":
+        g.update(learner=["slam"], gamma=[0.4, 0.3, 0.2], n=[16, 64, 256, 1024])
+    elif name == "noise_rate":
+        g.update(learner=["slam", "perceptron"], eta=[0.0, 0.2, 0.4], n=[100, 400, 1600, 3200])
+    elif name == "massart_robustness":
+        g.update(learner=["slam", "perceptron"], eta=[0.1, 0.3], massart_fn=["halfspace"])
+        f["n"] = 400
+    elif name == "dimension_free":
+        g.update(d=[150, 300, 600], n=[12, 50, 200, 800])
+    return cfg
+
+
+def run_tiny(name: str, root: Path) -> Path:
+    """Run the tiny version of experiment ``name`` under ``root``; its results directory."""
+    runner.run_experiment(tiny_config(name), n_jobs=1, results_dir=root, progress=False)
+    return root / name
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def check_figures(paths: list[Path], stems: list[str]) -> None:
+    """The figure files are the PDF/PNG pairs of ``stems``, non-trivial, without Type 3 fonts."""
+    assert sorted(p.name for p in paths) == sorted(
+        f"{s}.{ext}" for s in stems for ext in ("pdf", "png"))
+    for p in paths:
+        assert p.is_file() and p.stat().st_size > 1000
+        if p.suffix == ".pdf":
+            assert b"/Type3" not in p.read_bytes()
