@@ -8,48 +8,9 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-from tiny_results import check_figures, run_tiny
+from tiny_results import NS, check_figures, claims_config, run_tiny
 
 from slam_theory.experiments import dimension_free as DF
-
-EPS = [0.2, 0.1, 0.05, 0.02, 0.01]
-NS = np.unique(np.round(np.logspace(2, 6.5, 16)).astype(int))
-
-
-def _power_rows(
-    exps: dict[str, float], *, C: float = 5.0, seeds: int = 9, noise: float = 0.1, seed: int = 0
-) -> list[dict]:
-    """Rows with median disagreement (C/n)^(1/a), so n_needed(eps) = C eps^-a."""
-    rng = np.random.default_rng(seed)
-    rows = []
-    for learner, a in exps.items():
-        for n in NS:
-            for s in range(seeds):
-                dis = (C / n) ** (1.0 / a) * np.exp(noise * rng.standard_normal())
-                rows.append(
-                    {
-                        "learner": learner,
-                        "n": int(n),
-                        "seed": s,
-                        "row": 0,
-                        "disagreement": float(min(dis, 0.5)),
-                    }
-                )
-    return rows
-
-
-def _cfg(claims: list[dict], **ap) -> dict:
-    return {
-        "name": "t",
-        "preset": "quick",
-        "fixed": {},
-        "grid": {"learner": ["a", "b"], "n": NS.tolist()},
-        "analysis_params": {"eps": EPS, "n_boot": 300, **ap},
-        "claims": claims,
-        "seeds": 5,
-    }
-
-
 
 
 def test_disagreement_mode():
@@ -67,7 +28,7 @@ def test_disagreement_mode():
                         "disagreement": e * np.exp(0.1 * rng.standard_normal()),
                     }
                 )
-    cfg = _cfg(
+    cfg = claims_config(
         [
             {"id": "flat", "learner": "jl"},
             {"id": "grow", "learner": "raw"},
@@ -93,7 +54,7 @@ def test_n_needed_mode_flat_and_growing():
                     rows.append({"learner": lr, "d": d, "n": int(n), "seed": s,
                                  "disagreement": min(0.5, float((c / n) ** 0.5)
                                                          * np.exp(0.05 * rng.standard_normal()))})
-    cfg = _cfg([{"id": "f", "learner": "flat"}, {"id": "g", "learner": "grows"}], eps=0.05)
+    cfg = claims_config([{"id": "f", "learner": "flat"}, {"id": "g", "learner": "grows"}], eps=0.05)
     cfg["grid"] = {"learner": ["flat", "grows"], "d": [10, 100, 1000], "n": NS.tolist()}
     out = DF.analysis(rows, cfg)
     assert out["mode"] == "n_needed"

@@ -8,48 +8,9 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-from tiny_results import check_figures, run_tiny
+from tiny_results import check_figures, claims_config, run_tiny
 
 from slam_theory.experiments import massart as M
-
-EPS = [0.2, 0.1, 0.05, 0.02, 0.01]
-NS = np.unique(np.round(np.logspace(2, 6.5, 16)).astype(int))
-
-
-def _power_rows(
-    exps: dict[str, float], *, C: float = 5.0, seeds: int = 9, noise: float = 0.1, seed: int = 0
-) -> list[dict]:
-    """Rows with median disagreement (C/n)^(1/a), so n_needed(eps) = C eps^-a."""
-    rng = np.random.default_rng(seed)
-    rows = []
-    for learner, a in exps.items():
-        for n in NS:
-            for s in range(seeds):
-                dis = (C / n) ** (1.0 / a) * np.exp(noise * rng.standard_normal())
-                rows.append(
-                    {
-                        "learner": learner,
-                        "n": int(n),
-                        "seed": s,
-                        "row": 0,
-                        "disagreement": float(min(dis, 0.5)),
-                    }
-                )
-    return rows
-
-
-def _cfg(claims: list[dict], **ap) -> dict:
-    return {
-        "name": "t",
-        "preset": "quick",
-        "fixed": {},
-        "grid": {"learner": ["a", "b"], "n": NS.tolist()},
-        "analysis_params": {"eps": EPS, "n_boot": 300, **ap},
-        "claims": claims,
-        "seeds": 5,
-    }
-
-
 
 
 def test_robustness_claims():
@@ -68,7 +29,7 @@ def test_robustness_claims():
                     }
                 )
     rrows = [r for r in rows if r["d"] == 300]
-    rcfg = _cfg(
+    rcfg = claims_config(
         [
             {"id": "b", "learner": "jl", "kind": "below", "eps": 0.1},
             {"id": "better", "learner": "jl", "kind": "better_than", "other": "raw"},
@@ -86,7 +47,7 @@ def test_robustness_claims():
 def test_better_than_fails_when_worse():
     rows = [{"learner": lr, "n": 10, "seed": s, "disagreement": e * (1 + 0.01 * s)}
             for lr, e in (("good", 0.01), ("bad", 0.3)) for s in range(6)]
-    cfg = _cfg([{"id": "w", "learner": "bad", "kind": "better_than", "other": "good"},
+    cfg = claims_config([{"id": "w", "learner": "bad", "kind": "better_than", "other": "good"},
                 {"id": "b", "learner": "bad", "kind": "below", "eps": 0.1}])
     cfg["grid"] = {"learner": ["good", "bad"]}
     v = {c["id"]: c["verdict"] for c in M.analysis(rows, cfg)["claims"]}

@@ -8,48 +8,9 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-from tiny_results import check_figures, run_tiny
+from tiny_results import check_figures, claims_config, run_tiny
 
 from slam_theory.experiments import noise_rate as NR
-
-EPS = [0.2, 0.1, 0.05, 0.02, 0.01]
-NS = np.unique(np.round(np.logspace(2, 6.5, 16)).astype(int))
-
-
-def _power_rows(
-    exps: dict[str, float], *, C: float = 5.0, seeds: int = 9, noise: float = 0.1, seed: int = 0
-) -> list[dict]:
-    """Rows with median disagreement (C/n)^(1/a), so n_needed(eps) = C eps^-a."""
-    rng = np.random.default_rng(seed)
-    rows = []
-    for learner, a in exps.items():
-        for n in NS:
-            for s in range(seeds):
-                dis = (C / n) ** (1.0 / a) * np.exp(noise * rng.standard_normal())
-                rows.append(
-                    {
-                        "learner": learner,
-                        "n": int(n),
-                        "seed": s,
-                        "row": 0,
-                        "disagreement": float(min(dis, 0.5)),
-                    }
-                )
-    return rows
-
-
-def _cfg(claims: list[dict], **ap) -> dict:
-    return {
-        "name": "t",
-        "preset": "quick",
-        "fixed": {},
-        "grid": {"learner": ["a", "b"], "n": NS.tolist()},
-        "analysis_params": {"eps": EPS, "n_boot": 300, **ap},
-        "claims": claims,
-        "seeds": 5,
-    }
-
-
 
 
 def test_noise_rate_reaches():
@@ -70,7 +31,7 @@ def test_noise_rate_reaches():
                             "disagreement": e * np.exp(0.05 * rng.standard_normal()),
                         }
                     )
-    cfg = _cfg(
+    cfg = claims_config(
         [
             {"id": "r1", "learner": "aware", "kind": "reaches", "eta_max": 0.45},
             {"id": "r2", "learner": "agnostic", "kind": "reaches", "expect": False, "eta_min": 0.2},
@@ -98,7 +59,7 @@ def test_noise_rate_reaches():
 
 def test_missing_columns():
     with pytest.raises(ValueError, match="eta"):
-        NR.analysis([{"learner": "a", "n": 1, "seed": 0, "disagreement": 0.1}], _cfg([]))
+        NR.analysis([{"learner": "a", "n": 1, "seed": 0, "disagreement": 0.1}], claims_config([]))
 
 
 def test_figure(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> None:

@@ -9,56 +9,19 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-from tiny_results import check_figures, digest, run_tiny
+from tiny_results import EPS, NS, check_figures, claims_config, digest, power_rows, run_tiny
 
 from slam_theory.experiments import sample_complexity as SC
 from slam_theory.experiments.halfspace_claims import verdict
 
-EPS = [0.2, 0.1, 0.05, 0.02, 0.01]
-NS = np.unique(np.round(np.logspace(2, 6.5, 16)).astype(int))
-
-
-def _power_rows(
-    exps: dict[str, float], *, C: float = 5.0, seeds: int = 9, noise: float = 0.1, seed: int = 0
-) -> list[dict]:
-    """Rows with median disagreement (C/n)^(1/a), so n_needed(eps) = C eps^-a."""
-    rng = np.random.default_rng(seed)
-    rows = []
-    for learner, a in exps.items():
-        for n in NS:
-            for s in range(seeds):
-                dis = (C / n) ** (1.0 / a) * np.exp(noise * rng.standard_normal())
-                rows.append(
-                    {
-                        "learner": learner,
-                        "n": int(n),
-                        "seed": s,
-                        "row": 0,
-                        "disagreement": float(min(dis, 0.5)),
-                    }
-                )
-    return rows
-
-
-def _cfg(claims: list[dict], **ap) -> dict:
-    return {
-        "name": "t",
-        "preset": "quick",
-        "fixed": {},
-        "grid": {"learner": ["a", "b"], "n": NS.tolist()},
-        "analysis_params": {"eps": EPS, "n_boot": 300, **ap},
-        "claims": claims,
-        "seeds": 5,
-    }
-
 
 def test_eps_exponent_consistent_and_inconsistent():
-    rows = _power_rows({"a": 2.0, "b": 3.0})
+    rows = power_rows({"a": 2.0, "b": 3.0})
     claims = [
         {"id": "a2", "statement": "", "learner": "a", "parameter": "eps", "theory_exponent": 2},
         {"id": "b2", "statement": "", "learner": "b", "parameter": "eps", "theory_exponent": 2},
     ]
-    out = SC.analysis(rows, _cfg(claims))
+    out = SC.analysis(rows, claims_config(claims))
     ca, cb = out["claims"]
     assert ca["ci"][0] <= 2.0 <= ca["ci"][1]
     assert ca["verdict"] == "consistent"
@@ -69,22 +32,22 @@ def test_eps_exponent_consistent_and_inconsistent():
 
 
 def test_lower_and_two_sided_kinds():
-    rows = _power_rows({"a": 2.0})
+    rows = power_rows({"a": 2.0})
     claims = [
         {"id": "lo", "learner": "a", "theory_exponent": 2.5, "kind": "lower"},
         {"id": "two", "learner": "a", "theory_exponent": 2.0, "kind": "two_sided"},
         {"id": "two_bad", "learner": "a", "theory_exponent": 1.0, "kind": "two_sided"},
     ]
-    out = SC.analysis(rows, _cfg(claims))
+    out = SC.analysis(rows, claims_config(claims))
     v = {c["id"]: c["verdict"] for c in out["claims"]}
     assert v == {"lo": "inconsistent", "two": "consistent", "two_bad": "inconsistent"}
 
 
 def test_censoring_and_below_grid():
-    rows = _power_rows({"a": 2.0})
+    rows = power_rows({"a": 2.0})
     eps = [0.9, 0.2, 0.1, 0.05, 1e-4]  # 0.9 reached at the smallest n; 1e-4 never
     claims = [{"id": "c", "learner": "a", "theory_exponent": 2}]
-    out = SC.analysis(rows, _cfg(claims, eps=eps))
+    out = SC.analysis(rows, claims_config(claims, eps=eps))
     c = out["claims"][0]
     assert c["censored"] == [1e-4]
     assert c["below_grid"] == [0.9]
@@ -93,26 +56,26 @@ def test_censoring_and_below_grid():
     assert st[0] == "below_grid" and st[-1] == "censored"  # ordered by increasing 1/eps
     assert out["thresholds"]["a"]["all"]["n_needed"][0] is None
     # too few points -> inconclusive
-    out2 = SC.analysis(rows, _cfg(claims, eps=[0.9, 0.1, 1e-4]))
+    out2 = SC.analysis(rows, claims_config(claims, eps=[0.9, 0.1, 1e-4]))
     assert out2["claims"][0]["verdict"] == "inconclusive"
 
 
 def test_deterministic_and_nan_robust():
-    rows = _power_rows({"a": 2.0, "b": 2.0})
+    rows = power_rows({"a": 2.0, "b": 2.0})
     rows[3]["disagreement"] = None
     rows[10]["disagreement"] = float("nan")
     claims = [{"id": "a", "learner": "a", "theory_exponent": 2}]
-    o1 = SC.analysis(rows, _cfg(claims))
-    o2 = SC.analysis(list(rows), _cfg(claims))
+    o1 = SC.analysis(rows, claims_config(claims))
+    o2 = SC.analysis(list(rows), claims_config(claims))
     assert json.dumps(o1, sort_keys=True) == json.dumps(o2, sort_keys=True)
-    o3 = SC.analysis(rows, _cfg(claims, bootstrap_seed=1))
+    o3 = SC.analysis(rows, claims_config(claims, bootstrap_seed=1))
     assert o3["claims"][0]["ci"] != o1["claims"][0]["ci"]
 
 
 def test_interpolation_exact_for_power_law():
     # noiseless power law: the log-log interpolation recovers n_needed = C eps^-2 exactly
-    rows = _power_rows({"a": 2.0}, noise=0.0, seeds=1)
-    out = SC.analysis(rows, _cfg([], n_boot=0))
+    rows = power_rows({"a": 2.0}, noise=0.0, seeds=1)
+    out = SC.analysis(rows, claims_config([], n_boot=0))
     nn = out["thresholds"]["a"]["all"]["n_needed"]
     vals = out["thresholds"]["a"]["all"]["values"]
     np.testing.assert_allclose(nn, [5.0 / e**2 for e in vals], rtol=1e-9)
@@ -137,7 +100,7 @@ def test_gamma_sweep_and_ambiguity():
                             "disagreement": float(dis),
                         }
                     )
-    cfg = _cfg(
+    cfg = claims_config(
         [
             {
                 "id": "g",
@@ -172,22 +135,22 @@ def test_verdict_rules():
 
 def test_missing_columns():
     with pytest.raises(ValueError, match="disagreement"):
-        SC.analysis([{"learner": "a", "n": 1, "seed": 0}], _cfg([]))
+        SC.analysis([{"learner": "a", "n": 1, "seed": 0}], claims_config([]))
     with pytest.raises(ValueError, match="parameter must be one of"):
-        SC.analysis(_power_rows({"a": 2.0}, seeds=2), _cfg([], parameter="zeta"))
+        SC.analysis(power_rows({"a": 2.0}, seeds=2), claims_config([], parameter="zeta"))
 
 
 def test_series_and_intervals_for_figures():
     """The summary describes each series and carries the threshold intervals figures draw."""
-    rows = _power_rows({"a": 2.0, "b": 1.0})
-    out = SC.analysis(rows, _cfg([]))
+    rows = power_rows({"a": 2.0, "b": 1.0})
+    out = SC.analysis(rows, claims_config([]))
     assert out["series"] == {"a": {"learner": "a"}, "b": {"learner": "b"}}
     t = out["thresholds"]["a"]["all"]
     assert len(t["n_ci"]) == len(t["n_needed"])
     for (lo, hi), nn in zip(t["n_ci"], t["n_needed"]):
         assert lo <= nn <= hi and hi / lo < 3
     # without bootstrap replicates there is no interval
-    t0 = SC.analysis(rows, _cfg([], n_boot=0))["thresholds"]["a"]["all"]
+    t0 = SC.analysis(rows, claims_config([], n_boot=0))["thresholds"]["a"]["all"]
     assert all(ci == [None, None] for ci in t0["n_ci"])
 
 

@@ -1,6 +1,6 @@
-"""Tiny results directories of the halfspace experiments, made by the real runner on shrunken
-versions of the experiment files, so figure tests see the columns and summary keys a real run
-writes."""
+"""Test inputs of the halfspace experiments: synthetic power-law rows with a known exponent,
+and tiny results directories made by the real runner on shrunken versions of the experiment
+files, so figure tests see the columns and summary keys a real run writes."""
 
 from __future__ import annotations
 
@@ -8,9 +8,47 @@ import copy
 import hashlib
 from pathlib import Path
 
+import numpy as np
+
 from slam_theory import runner
 
 ROOT = Path(__file__).resolve().parents[1]
+EPS = [0.2, 0.1, 0.05, 0.02, 0.01]
+NS = np.unique(np.round(np.logspace(2, 6.5, 16)).astype(int))
+
+
+def power_rows(
+    exps: dict[str, float], *, C: float = 5.0, seeds: int = 9, noise: float = 0.1, seed: int = 0
+) -> list[dict]:
+    """Rows with median disagreement (C/n)^(1/a), so n_needed(eps) = C eps^-a."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for learner, a in exps.items():
+        for n in NS:
+            for s in range(seeds):
+                dis = (C / n) ** (1.0 / a) * np.exp(noise * rng.standard_normal())
+                rows.append(
+                    {
+                        "learner": learner,
+                        "n": int(n),
+                        "seed": s,
+                        "row": 0,
+                        "disagreement": float(min(dis, 0.5)),
+                    }
+                )
+    return rows
+
+
+def claims_config(claims: list[dict], **ap) -> dict:
+    return {
+        "name": "t",
+        "preset": "quick",
+        "fixed": {},
+        "grid": {"learner": ["a", "b"], "n": NS.tolist()},
+        "analysis_params": {"eps": EPS, "n_boot": 300, **ap},
+        "claims": claims,
+        "seeds": 5,
+    }
 
 
 def tiny_config(name: str) -> dict:
