@@ -100,7 +100,8 @@ def unit_direction(w: Any, d: int, name: str = "w") -> np.ndarray:
     arr = check_finite_array(w, name, ndim=1)
     if arr.shape[0] != d:
         raise ValueError(f"{name} must have dimension {d}, got {arr.shape[0]}")
-    norm = float(np.linalg.norm(arr))
+    with np.errstate(over="ignore", under="ignore"):
+        norm = float(np.linalg.norm(arr))
     if 1e-150 < norm < 1e150:
         return arr / norm
     big = float(np.max(np.abs(arr)))

@@ -11,8 +11,8 @@ learners keep a disagreement floor that does not shrink with ``n``:
 * ``"long_servedio"``: large-margin points, pullers and penalisers in a random 2-D plane.
 * ``"eps_floor"``: a hard region of mass ``hard_factor * epsilon`` that is ambiguous between two
   candidate halfspaces, plus a Long-Servedio component: ``n = Omega(1 / (eps (1 - 2 eta)^2))``.
-* ``"perceptron_gamma"``: ``m = floor((1 - spread^2) / gamma^2)`` orthogonal directions, each
-  carrying one bit of ``w*``, plus a Long-Servedio component: ``n`` grows like ``1 / gamma^2``.
+* ``"perceptron_gamma"``: ``m`` of order ``1 / gamma^2`` orthogonal directions, each carrying
+  one bit of ``w*``, plus a control-failing component: ``n`` grows like ``1 / gamma^2``.
 
 Examples
 --------
@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_choice, check_in_range
+from .._validation import check_choice, check_in_range, check_int
 from ._atoms import SpreadAtoms, check_spread, init_rng, random_frame
 from ._base import check_d
 from .halfspaces import MarginHalfspace
@@ -47,11 +47,15 @@ __all__ = [
     "make_instance",
 ]
 
-#: Long-Servedio designs: atoms ``(a, b, p)`` in the plane ``(w*, u)``; ``a`` or ``b`` given as
-#: ``None`` means "the small margin ``g``", a string ``"5g"`` means ``5 g``.
+#: Control-failing designs: atoms ``(a, b, p)`` in the plane ``(w*, u)``; ``a`` given as ``None``
+#: means "the small margin ``g``", ``b`` given as ``"5g"`` means ``5 g``.  ``"wide"`` and
+#: ``"classic"`` are Long-Servedio designs (large-margin points, pullers, penalisers);
+#: ``"mean_trap"`` (pullers ``(g, 0.85)`` w.p. 0.6, penalisers ``(g, -0.85)`` w.p. 0.4) defeats
+#: only the mean of ``y x``, for larger ``g``.
 LS_DESIGNS: dict[str, tuple[tuple[Any, Any, float], ...]] = {
     "wide": ((0.92, 0.0, 0.24), (None, 0.72, 0.34), (None, 0.40, 0.10), (None, -0.25, 0.32)),
     "classic": ((0.99, 0.0, 0.25), (None, "5g", 0.20), (None, 0.90, 0.05), (None, -0.30, 0.50)),
+    "mean_trap": ((None, 0.85, 0.6), (None, -0.85, 0.4)),
 }
 
 
@@ -95,7 +99,7 @@ class LongServedioInstance(SpreadAtoms):
         Dimension, ``>= 3``.
     gamma : float, default 0.03
         The small margin ``g``, in ``(0, 0.2]``.
-    design : {"wide", "classic"}, default "wide"
+    design : {"wide", "classic", "mean_trap"}, default "wide"
     spread : float, default 0.1
         Spread radius (clipped per atom to stay inside the unit ball), in ``(0, 0.5]``.
     random_state : None, int, SeedSequence, Generator or RandomState, optional
@@ -162,8 +166,11 @@ class EpsFloorInstance(SpreadAtoms):
         ``>= 1``.
     control_margin : float, optional
         Small margin of the Long-Servedio component, ``>= gamma`` (default ``gamma``).
-    design : {"wide", "classic"}, default "wide"
+    design : {"wide", "classic", "mean_trap"}, default "wide"
     spread : float, default 0.1
+    choice : {0, 1}, optional
+        Which candidate is ``w*``; default: drawn from ``random_state`` (it is drawn either way,
+        so two instances with the same seed and different ``choice`` share the law of ``x``).
     random_state : None, int, SeedSequence, Generator or RandomState, optional
 
     Attributes
@@ -191,6 +198,7 @@ class EpsFloorInstance(SpreadAtoms):
         control_margin: float | None = None,
         design: str = "wide",
         spread: float = 0.1,
+        choice: int | None = None,
         random_state: Any = None,
     ) -> None:
         self.d = check_d(d, low=5)
@@ -205,7 +213,8 @@ class EpsFloorInstance(SpreadAtoms):
         self.spread = check_spread(spread)
         self._rng = init_rng(random_state)
         U = random_frame(self.d, 3, self._rng)
-        self.choice = int(self._rng.integers(0, 2))
+        drawn = int(self._rng.integers(0, 2))
+        self.choice = drawn if choice is None else check_int(choice, "choice", low=0, high=1)
         beta = math.sqrt(1.0 - self.spread**2)
         sin_t = self.gamma / beta
         cos_t = math.sqrt(1.0 - sin_t * sin_t)
@@ -225,34 +234,42 @@ class PerceptronGammaInstance(SpreadAtoms):
     """``m ~ 1/gamma^2`` orthogonal directions, each to be seen to be learned, plus controls.
 
     Why it is hard (the floor of 2 in ``1/gamma``).  The Perceptron lower-bound construction:
-    ``m = floor((1 - spread^2) / gamma^2)`` orthonormal directions ``u_i`` (random, from
-    ``random_state``), ``w* = sum_i s_i u_i / sqrt(m)`` with random signs ``s_i``, and mirrored
-    atoms ``r u_i`` (``r = sqrt(1 - spread^2)``, margin ``r / sqrt(m) >= gamma``) of total mass
-    ``1 - control_mass``, equal per direction.  The law of these points does not depend on the
-    signs, so a learner must see labelled points of (almost) every direction to learn its sign:
-    reaching disagreement ``eps`` takes ``n`` of order ``m / (1 - 2 eta)^2``, i.e.
-    ``1 / gamma^2``.  On this part alone the mean of ``y x`` is itself a good learner
-    (``E[y x]`` is parallel to ``w*``), so a Long-Servedio component (``design``, small margin
-    ``control_margin``, in the plane of ``w*`` and one more direction) of fixed mass
-    ``control_mass`` is mixed in, on which the mean of ``y x`` keeps a disagreement floor.  That
-    component is centred on ``w*``, so the unlabelled law reveals the line of ``w*``: the
-    ``1/gamma^2`` floor is for learners that, like the Perceptron and convex-loss methods, use
-    the data through labelled examples only.
+    ``m`` orthonormal directions ``u_i`` (random, from ``random_state``), random signs ``s_i``,
+    ``w* = sqrt(1 - alpha^2) sum_i s_i u_i / sqrt(m) + alpha v`` and mirrored atoms ``r s_i u_i``
+    (``r = sqrt(1 - spread^2)``) of total mass ``1 - control_mass``, equal per direction, with
+    ``m = floor(r^2 (1 - alpha^2) / gamma^2)`` so that their margin
+    ``r sqrt(1 - alpha^2) / sqrt(m)`` is ``>= gamma``.  The law of ``x`` does not depend on the
+    signs, and no other part of the instance carries them, so a learner must see labelled points
+    of (almost) every direction to learn its sign: reaching disagreement ``eps`` takes ``n`` of
+    order ``m / (1 - 2 eta)^2``, i.e. ``1 / gamma^2``.  On this part alone the mean of ``y x`` is
+    itself a good learner (``E[y x]`` is parallel to ``w*``), so a control-failing component of
+    fixed mass ``control_mass`` is mixed in, in its own plane ``(v, u)``: the atoms ``a v + b u``
+    of ``design`` at in-plane small coordinate ``g = control_margin / alpha`` (margin
+    ``alpha a``, so the small atoms have margin exactly ``control_margin``).  Both parts see
+    disjoint coordinates, so the mean of ``y x`` (and any convex loss, which separates over the
+    two parts) behaves on that plane as on the design alone: with the default ``"mean_trap"``
+    design at ``g = 0.2`` the mean misclassifies the penalisers (disagreement
+    ``0.4 control_mass``) for every ``gamma``; the Long-Servedio designs also defeat logistic
+    regression and the hinge loss when ``g`` is small enough (``design="wide"``,
+    ``control_margin = 0.05``: ``g = 0.1``).
 
-    ``d`` is a parameter fixed across a ``gamma`` grid (``d >= m + 3`` for the smallest gamma);
-    the unused coordinates carry the spread, so an experiment varies ``1/gamma`` and not ``d``.
+    ``d`` is a parameter fixed across a ``gamma`` grid (``d >= m + 4`` for the smallest gamma);
+    the unused coordinates carry the spread (uniform on a sphere in the complement of the
+    ``u_i`` and ``v``), so an experiment varies ``1/gamma`` and not ``d``.
 
     Parameters
     ----------
     d : int, default 200
-        Dimension, ``>= m + 3``.
+        Dimension, ``>= m + 4``.
     gamma : float, default 0.1
-        In ``(0, 0.5]``.
+        In ``(0, control_margin]``.
     control_mass : float, default 0.5
-        Mass of the Long-Servedio component, in ``[0, 0.9]``.
-    control_margin : float, optional
-        Its small margin, ``>= gamma`` (default ``max(0.1, gamma)``).
-    design : {"wide", "classic"}, default "wide"
+        Mass of the control-failing component, in ``[0, 0.9]``.
+    control_margin : float, default 0.1
+        Margin of its small atoms, ``>= gamma``; fixed across a ``gamma`` grid.
+    alpha : float, default 0.5
+        Weight of ``w*`` on the control plane, in ``(0, 0.9]``.
+    design : {"wide", "classic", "mean_trap"}, default "mean_trap"
     spread : float, default 0.1
     random_state : None, int, SeedSequence, Generator or RandomState, optional
 
@@ -264,9 +281,9 @@ class PerceptronGammaInstance(SpreadAtoms):
 
     Examples
     --------
-    >>> gen = PerceptronGammaInstance(d=40, gamma=0.2, random_state=0)
+    >>> gen = PerceptronGammaInstance(d=100, gamma=0.1, random_state=0)
     >>> gen.m, gen.disagreement(gen.w_star)
-    (24, 0.0)
+    (74, 0.0)
     """
 
     def __init__(
@@ -274,32 +291,47 @@ class PerceptronGammaInstance(SpreadAtoms):
         d: int = 200,
         gamma: float = 0.1,
         control_mass: float = 0.5,
-        control_margin: float | None = None,
-        design: str = "wide",
+        control_margin: float = 0.1,
+        alpha: float = 0.5,
+        design: str = "mean_trap",
         spread: float = 0.1,
         random_state: Any = None,
     ) -> None:
-        self.gamma = check_in_range(gamma, "gamma", 0.0, 0.5, low_inclusive=False)
+        self.control_margin = check_in_range(
+            control_margin, "control_margin", 0.0, 0.5, low_inclusive=False
+        )
+        self.gamma = check_in_range(gamma, "gamma", 0.0, self.control_margin, low_inclusive=False)
         self.spread = check_spread(spread)
+        self.alpha = check_in_range(alpha, "alpha", 0.0, 0.9, low_inclusive=False)
+        if self.control_margin / self.alpha > 0.3:
+            raise ValueError(
+                f"control_margin / alpha = {self.control_margin / self.alpha:.3g} must be <= 0.3 "
+                "(the in-plane small coordinate of the control design)"
+            )
         r = math.sqrt(1.0 - self.spread**2)
-        self.m = max(1, math.floor(r * r / (self.gamma * self.gamma) * (1.0 + 1e-12)))
-        self.d = check_d(d, low=self.m + 3)
+        c = math.sqrt(1.0 - self.alpha**2)
+        self.m = max(1, math.floor(r * r * c * c / (self.gamma * self.gamma) * (1.0 + 1e-12)))
+        self.d = check_d(d)
+        if self.d < self.m + 4:
+            raise ValueError(
+                f"d must be >= m + 4 = {self.m + 4} for gamma={self.gamma} (m = {self.m} "
+                f"directions), got {self.d}"
+            )
         self.control_mass = check_in_range(control_mass, "control_mass", 0.0, 0.9)
-        g = max(0.1, self.gamma) if control_margin is None else control_margin
-        self.control_margin = check_in_range(g, "control_margin", self.gamma, 0.2)
         self.design = check_choice(design, "design", tuple(LS_DESIGNS))
         self._rng = init_rng(random_state)
         m = self.m
-        U = random_frame(self.d, m + 1, self._rng)
+        U = random_frame(self.d, m + 2, self._rng)
         self.signs = np.where(self._rng.random(m) < 0.5, -1.0, 1.0)
-        w_star = U[:, :m] @ self.signs / math.sqrt(m)
-        a, b, p = _ls_atoms(self.design, self.control_margin)
-        ls = a[:, None] * w_star + b[:, None] * U[:, m]
+        v, u = U[:, m], U[:, m + 1]
+        w_star = c * (U[:, :m] @ self.signs) / math.sqrt(m) + self.alpha * v
+        a, b, p = _ls_atoms(self.design, self.control_margin / self.alpha)
+        control = a[:, None] * v + b[:, None] * u
         dirs = r * (U[:, :m] * self.signs).T
-        centers = np.vstack([dirs, ls])
+        centers = np.vstack([dirs, control])
         probs = np.r_[np.full(m, (1.0 - self.control_mass) / m), self.control_mass * p]
         keep = probs > 0
-        self._setup(centers[keep], probs[keep], self.spread, U[:, :m], w_star)
+        self._setup(centers[keep], probs[keep], self.spread, U[:, : m + 1], w_star)
 
 
 _FAMILIES: dict[str, type] = {
