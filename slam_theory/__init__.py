@@ -6,7 +6,7 @@ NeurIPS 2023, arXiv:2302.03806) and of the theory around it.
 
 Submodules are imported lazily, so ``import slam_theory`` is cheap::
 
-    from slam_theory import data, noise, halfspaces, distill, convergence, bounds
+    from slam_theory import data, noise, halfspaces, distill, convergence, bounds, stats
 """
 
 from __future__ import annotations
@@ -17,18 +17,20 @@ from typing import Any
 __version__ = "0.1.0"
 
 _SUBMODULES = (
-    "analysis",
     "bounds",
     "convergence",
     "data",
     "distill",
+    "errors",
+    "experiments",
     "halfspaces",
     "losses",
     "noise",
     "plotting",
     "report",
-    "sweep",
-    "trials",
+    "results",
+    "runner",
+    "stats",
 )
 
 __all__ = ["__version__", *_SUBMODULES]
