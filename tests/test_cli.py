@@ -33,7 +33,7 @@ def _write(folder: Path, name: str, text: str) -> Path:
 
 GOOD = """\
 name = "{name}"
-trial = "trials:halfspace_error"
+trial = "experiments.halfspace_trial:halfspace_error"
 root_seed = 1
 [grid]
 n = [1]
@@ -113,7 +113,8 @@ def test_run_figures_report_reproduce(tmp_path: Path, monkeypatch: pytest.Monkey
     _allow_test_trials(monkeypatch)
     exps = tmp_path / "experiments"
     exps.mkdir()
-    text = GOOD.format(name="tiny").replace("trials:halfspace_error", "sweep_trials:noisy_sum")
+    text = GOOD.format(name="tiny").replace("experiments.halfspace_trial:halfspace_error",
+                                           "sweep_trials:noisy_sum")
     text = text.replace("root_seed = 1", 'root_seed = 1\nanalysis = "sweep_trials:count_rows"\n'
                         'figures = ["sweep_trials:one_figure"]')
     text += '[[claims]]\nid = "c"\nstatement = "s"\n'
@@ -134,8 +135,8 @@ def test_run_figures_report_reproduce(tmp_path: Path, monkeypatch: pytest.Monkey
     out = capsys.readouterr().out
     assert "report:" in out and "1/1 experiments in" in out
     # a failing trial is an outcome: recorded, counted, and an error only with --strict
-    broken = GOOD.format(name="broken").replace("trials:halfspace_error",
-                                                "sweep_trials:failing")
+    broken = GOOD.format(name="broken").replace(
+        "experiments.halfspace_trial:halfspace_error", "sweep_trials:failing")
     _write(exps, "broken", broken.replace("n = [1]", "n = [3]"))
     argv = ["reproduce", "--jobs", "1", "--results", str(results), "--figures", str(figs),
             "--experiments", str(exps), "--no-progress"]

@@ -8,6 +8,7 @@ import os
 import numpy as np
 import pytest
 
+from slam_theory import runner
 from slam_theory.experiments import calibration as cal
 from slam_theory.experiments import distillation as de
 from slam_theory.experiments import distillation_report as rep
@@ -179,8 +180,6 @@ def test_alpha_calibration_trial():
 
 def test_engine_run_and_figures(tmp_path):
     """Through the runner: the TOML-style config, summary, tables and figures."""
-    from slam_theory import sweep
-
     cfg = {
         "name": "distillation_tiny", "trial": "experiments.distillation:distill_trial",
         "analysis": "experiments.distillation_report:distillation_analysis",
@@ -193,7 +192,7 @@ def test_engine_run_and_figures(tmp_path):
                    {"id": "gap_grows_with_noise", "statement": "g"}],
         "presets": {"quick": {"seeds": 2}, "full": {"seeds": 2}},
     }
-    res = sweep.run_experiment(cfg, "quick", results_dir=tmp_path, progress=False)
+    res = runner.run_experiment(cfg, "quick", results_dir=tmp_path, progress=False)
     assert res.summary_json is not None and res.summary_json.exists()
     paths = rep.fig_distillation(tmp_path / "distillation_tiny", tmp_path / "figs")
     assert [p.suffix for p in paths] == [".pdf", ".png"]
@@ -204,6 +203,6 @@ def test_engine_run_and_figures(tmp_path):
             "figures": ["experiments.calibration:fig_alpha_calibration"],
             "fixed": {**cfg["fixed"], "n_bins": 5},
             "claims": [{"id": "alpha_calibrated"}, {"id": "k_coverage"}]}
-    sweep.run_experiment(cfg2, "quick", results_dir=tmp_path, progress=False)
+    runner.run_experiment(cfg2, "quick", results_dir=tmp_path, progress=False)
     paths = cal.fig_alpha_calibration(tmp_path / "calib_tiny", tmp_path / "figs")
     assert paths and all(p.exists() for p in paths)

@@ -3,13 +3,14 @@ halfspace experiments' TOML files."""
 
 from __future__ import annotations
 
+import importlib
 import math
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from slam_theory import bounds, data, runner, trials
+from slam_theory import bounds, data, runner
 from slam_theory.experiments import halfspace_trial as T
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -154,11 +155,14 @@ def test_experiment_trials_resolve() -> None:
         assert len(runner.expand_trials(cfg)) > 0
 
 
-def test_legacy_trials_module_delegates() -> None:
-    params = {**BASE, "learner": "slam"}
-    assert trials.halfspace_error(params, _seed()) == T.halfspace_error(params, _seed())
-    assert trials.LEARNERS is T.LEARNERS
-    assert runner.resolve_reference("trials:halfspace_error") is trials.halfspace_error
+def test_trial_resolves_only_from_experiments() -> None:
+    ref = "experiments.halfspace_trial:halfspace_error"
+    assert runner.resolve_reference(ref) is T.halfspace_error
+    # the legacy wrapper is gone: its old reference is refused, not silently resolved
+    with pytest.raises(ValueError, match="not one a config may name"):
+        runner.resolve_reference("trials:halfspace_error")
+    with pytest.raises(ModuleNotFoundError):
+        importlib.import_module("slam_theory.trials")
 
 
 def test_generator_defaults() -> None:

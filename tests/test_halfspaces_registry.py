@@ -11,7 +11,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 
 from slam_theory import halfspaces as H
-from slam_theory import trials
+from slam_theory.experiments import halfspace_trial
 
 
 def _margin_rcn(n, d, gamma, eta, seed):
@@ -35,7 +35,7 @@ def test_names_and_controls():
     assert set(OLD_NAMES) <= set(H.LEARNER_NAMES)
     assert {"leaky_relu_capped", "mean", "logreg_exact", "hinge"} <= set(H.LEARNER_NAMES)
     assert H.CONTROLS == ("mean", "logreg_exact", "hinge")
-    assert set(trials.LEARNERS) == set(H.LEARNER_NAMES)
+    assert set(halfspace_trial.LEARNERS) == set(H.LEARNER_NAMES)
 
 
 @pytest.mark.parametrize("name", sorted(H.LEARNERS))
@@ -48,9 +48,9 @@ def test_every_name_builds_and_fits(name):
     assert est.coef_.shape == (1, 4) and np.linalg.norm(est.coef_) <= 1 + 1e-12
     if "max_iter" in est.get_params() and name not in ("logreg_exact", "hinge"):
         assert est.max_iter == 2  # passes -> max_iter
-    # the trials wrapper builds the same class
-    t = trials.make_learner({"learner": name, "eta": 0.1, "gamma": 0.3, "epsilon": 0.3,
-                             "max_steps": 40 if name == "leaky_relu_capped" else 0})
+    # the experiments' trial builds the same class
+    t = halfspace_trial.make_learner({"learner": name, "eta": 0.1, "gamma": 0.3, "epsilon": 0.3,
+                                      "max_steps": 40 if name == "leaky_relu_capped" else 0})
     assert type(t) is type(est)
 
 
@@ -58,8 +58,8 @@ def test_leaky_relu_as_stated_refuses_max_steps():
     with pytest.raises(ValueError, match="leaky_relu_capped"):
         H.make_learner("leaky_relu", eta=0.2, gamma=0.1, epsilon=0.05, max_steps=100)
     with pytest.raises(ValueError, match="leaky_relu_capped"):
-        trials.make_learner({"learner": "leaky_relu", "eta": 0.2, "gamma": 0.1,
-                             "max_steps": 100})
+        halfspace_trial.make_learner({"learner": "leaky_relu", "eta": 0.2, "gamma": 0.1,
+                                      "max_steps": 100})
     est = H.make_learner("leaky_relu_capped", eta=0.2, gamma=0.1, max_steps=100)
     assert est.max_steps == 100
     assert H.make_learner("leaky_relu", eta=0.2, gamma=0.1, epsilon=0.05).get_params()[

@@ -43,8 +43,13 @@ def _toml(folder: Path, name: str = "exp", trial: str = "sweep_trials:noisy_sum"
 
 @pytest.mark.parametrize("ref", ["__main__:main", "cli:main", "os:system", "report:write_report",
                                  "sweep:run_experiment", "runner.run:run_experiment",
-                                 "trials:np", "experiments.rates:_learner_epsilon",
-                                 "experiments:rates", "trials:Mapping", "builtins:eval"])
+                                 "runner:run_experiment",
+                                 "trials:halfspace_error", "trials:np", "trials:Mapping",
+                                 "distill_experiments:distill_trial", "analysis:sample_complexity",
+                                 "experiments.halfspace_trial:np",
+                                 "experiments.halfspace_trial:Mapping",
+                                 "experiments.rates:_learner_epsilon",
+                                 "experiments:rates", "builtins:eval"])
 def test_references_outside_the_allowlist_are_refused(tmp_path: Path, ref: str) -> None:
     path = _toml(tmp_path, trial=ref)
     for external in (False, True):
@@ -63,7 +68,8 @@ def test_main_module_is_never_imported() -> None:
 def test_allowed_references_resolve() -> None:
     with pytest.raises(ValueError, match=r"no module slam_theory\.experiments\.nothing_here"):
         runner.resolve_reference("experiments.nothing_here:f")  # allowed, then looked up
-    assert runner.resolve_reference("trials:halfspace_error").__name__ == "halfspace_error"
+    ref = "experiments.halfspace_trial:halfspace_error"
+    assert runner.resolve_reference(ref).__name__ == "halfspace_error"
     assert runner.resolve_reference("sweep_trials:noisy_sum", allow_external=True)
 
 
@@ -122,7 +128,7 @@ def test_scheduler_that_is_not_dask_times_out_in_one_line(tmp_path: Path,
 def test_cli_user_errors_are_one_line_exit_2(tmp_path: Path,
                                              capsys: pytest.CaptureFixture[str],
                                              http_service: str) -> None:
-    path = _toml(tmp_path, trial="trials:halfspace_error")
+    path = _toml(tmp_path, trial="experiments.halfspace_trial:halfspace_error")
     afile = tmp_path / "afile"
     afile.write_text("x")
     cases = [

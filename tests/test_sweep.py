@@ -1,4 +1,5 @@
-"""The runner through the ``sweep`` shim: config validation, seeds, resume, executors."""
+"""The runner (``slam_theory.runner``, ``slam_theory.results``, ``slam_theory.errors``): config
+validation, seeds, resume, executors."""
 
 from __future__ import annotations
 
@@ -15,9 +16,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from slam_theory import results, runner, sweep
-from slam_theory.errors import StoreError
-from slam_theory.sweep import ConfigError
+from slam_theory import results, runner
+from slam_theory.errors import ConfigError, StoreError, TrialError
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures_sweep"
 if str(FIXTURES) not in sys.path:
@@ -74,9 +74,9 @@ def write_config(
     return path
 
 
-def run(path: Path | dict[str, Any], results: Path, **kw: Any) -> sweep.RunResult:
+def run(path: Path | dict[str, Any], results: Path, **kw: Any) -> runner.RunResult:
     kw.setdefault("progress", False)
-    return sweep.run_experiment(path, results_dir=results, allow_external=True, **kw)
+    return runner.run_experiment(path, results_dir=results, allow_external=True, **kw)
 
 
 def canon(rows: list[dict[str, Any]]) -> list[str]:
@@ -93,12 +93,12 @@ def csv_lines(path: Path) -> list[str]:
 
 def test_load_config_resolves_presets(tmp_path: Path) -> None:
     path = write_config(tmp_path)
-    cfg = sweep.load_config(path, "quick", allow_external=True)
+    cfg = runner.load_config(path, "quick", allow_external=True)
     assert set(cfg) == {"name", "preset", "description", "trial", "analysis", "figures",
                         "root_seed", "seed_by", "fixed", "grid", "instance", "analysis_params",
                         "claims", "seeds"}
     assert cfg["seeds"] == 3 and cfg["grid"]["n"] == [1, 2, 3]
-    full = sweep.load_config(path, "full", allow_external=True)
+    full = runner.load_config(path, "full", allow_external=True)
     assert full["seeds"] == 5 and full["grid"]["n"] == [1, 2, 3, 4]
     assert full["grid"]["learner"] == ["a", "b"]
 
@@ -107,14 +107,14 @@ def test_preset_fixed_override_removes_grid_entry(tmp_path: Path) -> None:
     path = write_config(tmp_path, extra="")
     text = path.read_text() + "[presets.quick.fixed]\nn = 7\n"
     path.write_text(text)
-    cfg = sweep.load_config(path, "quick", allow_external=True)
+    cfg = runner.load_config(path, "quick", allow_external=True)
     assert cfg["fixed"]["n"] == 7 and "n" not in cfg["grid"]
 
 
 def test_external_reference_needs_permission(tmp_path: Path) -> None:
     path = write_config(tmp_path)
     with pytest.raises(ConfigError, match="trial"):
-        sweep.load_config(path)
+        runner.load_config(path)
 
 
 @pytest.mark.parametrize(
@@ -147,7 +147,7 @@ def test_config_errors_name_the_key(tmp_path: Path, mutate: Any, key: str) -> No
     path = write_config(tmp_path)
     path.write_text(mutate(path.read_text()))
     with pytest.raises(ConfigError) as info:
-        sweep.load_config(path, allow_external=True)
+        runner.load_config(path, allow_external=True)
     msg = str(info.value)
     assert "\n" not in msg
     assert str(path) in msg
@@ -157,13 +157,13 @@ def test_config_errors_name_the_key(tmp_path: Path, mutate: Any, key: str) -> No
 def test_config_error_bad_preset_and_file(tmp_path: Path) -> None:
     path = write_config(tmp_path)
     with pytest.raises(ConfigError, match=r"presets\.medium: no such preset"):
-        sweep.load_config(path, "medium", allow_external=True)
+        runner.load_config(path, "medium", allow_external=True)
     with pytest.raises(ConfigError, match="no such experiment file"):
-        sweep.load_config(tmp_path / "missing.toml")
+        runner.load_config(tmp_path / "missing.toml")
     bad = tmp_path / "bad.toml"
     bad.write_text("name = \n")
     with pytest.raises(ConfigError, match="invalid TOML"):
-        sweep.load_config(bad)
+        runner.load_config(bad)
     assert issubclass(ConfigError, ValueError)
 
 
@@ -171,10 +171,10 @@ def test_config_error_bad_preset_and_file(tmp_path: Path) -> None:
 
 
 def test_expand_trials_is_deterministic_and_seeded_by_seed_by(tmp_path: Path) -> None:
-    cfg = sweep.load_config(write_config(tmp_path), allow_external=True)
-    trials = sweep.expand_trials(cfg)
+    cfg = runner.load_config(write_config(tmp_path), allow_external=True)
+    trials = runner.expand_trials(cfg)
     assert len(trials) == 3 * 2 * 3
-    assert [t.key for t in trials] == [t.key for t in sweep.expand_trials(cfg)]
+    assert [t.key for t in trials] == [t.key for t in runner.expand_trials(cfg)]
     assert len({t.key for t in trials}) == len(trials)
     # learner is not in seed_by: trials differing only in learner share their seed
     by = {}
@@ -192,7 +192,7 @@ def test_seeds_stable_values() -> None:
     cfg = {"name": "x", "trial": sweep_trials.noisy_sum, "root_seed": 1, "fixed": {},
            "grid": {"n": [5]}, "seeds": 1}
     cfg = runner.config_from_dict(cfg, "quick", True)
-    (t,) = sweep.expand_trials(cfg)
+    (t,) = runner.expand_trials(cfg)
     expected = runner.stable_ints({"n": 5})
     assert t.spawn_key == (0, *expected)
     # hashlib-based, independent of PYTHONHASHSEED
@@ -211,14 +211,14 @@ def test_run_writes_results_and_summary(tmp_path: Path) -> None:
     assert (res.n_trials, res.n_run, res.n_skipped) == (18, 18, 0)
     header = res.trials_csv.read_text().splitlines()[0]
     assert header == "d,learner,n,scale,seed,row,first,label,mean,ok"
-    rows = sweep.read_trials(res.trials_csv)
+    rows = results.read_trials(res.trials_csv)
     assert len(rows) == 18
     r = rows[0]
     assert isinstance(r["d"], int) and isinstance(r["scale"], float)
     assert isinstance(r["ok"], bool) and isinstance(r["label"], str)
     assert r["row"] == 0 and r["seed"] == 0
     # exact float round trip: recompute the trial directly
-    trial = sweep.expand_trials(sweep.load_config(path, allow_external=True))[0]
+    trial = runner.expand_trials(runner.load_config(path, allow_external=True))[0]
     direct = sweep_trials.noisy_sum(trial.params, trial.seed)
     assert r["mean"] == direct["mean"] and r["first"] == direct["first"]
     summary = json.loads(res.summary_json.read_text())
@@ -249,9 +249,9 @@ def test_resume_skips_done_trials_and_gives_same_set(tmp_path: Path) -> None:
     assert second.trials_csv.read_bytes() == ref.trials_csv.read_bytes()
     third = run(path, res_dir)
     assert (third.n_run, third.n_skipped) == (0, 18)
-    rows = sweep.read_trials(third.trials_csv)
+    rows = results.read_trials(third.trials_csv)
     assert [r["row"] for r in rows[:3]] == [0, 1, 2]
-    assert rows == sweep.read_trials(third.store) == sweep.read_trials(third.results_dir)
+    assert rows == results.read_trials(third.store) == results.read_trials(third.results_dir)
 
 
 def test_warns_when_sources_changed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -270,20 +270,20 @@ def test_warns_when_sources_changed(tmp_path: Path, capsys: pytest.CaptureFixtur
 def test_torn_csv_is_refused_not_trimmed(tmp_path: Path) -> None:
     p = tmp_path / "trials.csv"
     p.write_text("a,seed,row,x\n1,0,0,0.5\n2,0,0,0.25\n")
-    assert sweep.read_trials(p) == [{"a": 1, "seed": 0, "row": 0, "x": 0.5},
+    assert results.read_trials(p) == [{"a": 1, "seed": 0, "row": 0, "x": 0.5},
                                     {"a": 2, "seed": 0, "row": 0, "x": 0.25}]
-    assert sweep.read_trials(tmp_path / "missing.csv") == []
+    assert results.read_trials(tmp_path / "missing.csv") == []
     for bad in ("a,seed,row,x\n1,0,0,0.5\n3,0,0,0.1",  # torn last line
                 "a,seed,ro",  # torn header
                 "a,seed,row,x\n1,0,1,0.5\n",  # row 0 of the trial missing
                 "a,seed,row,x\n1,0,0,0.5\n1,0,0,0.5\n"):  # a duplicated row
         p.write_text(bad)
         with pytest.raises(StoreError, match="--fresh") as info:
-            sweep.read_trials(p)
+            results.read_trials(p)
         assert "\n" not in str(info.value)
     p.write_bytes(b"a,seed,row,x\n1,0,0,\xff\n")
     with pytest.raises(StoreError, match="not UTF-8"):
-        sweep.read_trials(p)
+        results.read_trials(p)
 
 
 def test_fresh_and_changed_config_guard(tmp_path: Path) -> None:
@@ -310,7 +310,7 @@ def test_differing_measurement_keys_take_the_union(tmp_path: Path) -> None:
            "grid": {"n": [1, 2, 3]}, "seeds": 1}
     res = run(cfg, tmp_path)
     assert res.trials_csv.read_text().splitlines()[0] == "n,seed,row,a,b"
-    rows = sorted(sweep.read_trials(res.trials_csv), key=lambda r: r["n"])
+    rows = sorted(results.read_trials(res.trials_csv), key=lambda r: r["n"])
     assert rows[0]["b"] is None and rows[1]["b"] == 2
 
 
@@ -326,7 +326,7 @@ def test_failing_trials_are_recorded_and_the_sweep_goes_on(tmp_path: Path) -> No
     res = run(cfg, tmp_path)
     assert (res.n_run, res.n_failed) == (8, 2)
     assert sorted(seen) == [1, 1, 2, 2, 4, 4]  # the analysis gets the successful rows
-    assert {r["n"] for r in sweep.read_trials(res.trials_csv)} == {1, 2, 4}
+    assert {r["n"] for r in results.read_trials(res.trials_csv)} == {1, 2, 4}
     summary = json.loads(res.summary_json.read_text())
     assert summary["failures"]["count"] == 2
     first = summary["failures"]["trials"][0]
@@ -350,12 +350,12 @@ def test_analysis_sees_rows_in_config_order(tmp_path: Path) -> None:
         return {"claims": []}
 
     path = write_config(tmp_path, trial="trajectory")
-    cfg = sweep.load_config(path, allow_external=True)
+    cfg = runner.load_config(path, allow_external=True)
     cfg["analysis"] = record
     run(cfg, tmp_path / "a", n_jobs=2)
     run(cfg, tmp_path / "a")
     expected = [(t.seed_index, t.params["learner"], t.params["n"], i)
-                for t in sweep.expand_trials(cfg) for i in range(3)]
+                for t in runner.expand_trials(cfg) for i in range(3)]
     assert seen[0] == seen[1] == expected
 
 
@@ -392,7 +392,7 @@ def test_make_figures(tmp_path: Path) -> None:
     other = write_config(tmp_path, name="other")
     run(path, tmp_path / "results")
     msgs: list[str] = []
-    out = sweep.make_figures([path, other], tmp_path / "results", tmp_path / "figs",
+    out = runner.make_figures([path, other], tmp_path / "results", tmp_path / "figs",
                              log=msgs.append, allow_external=True)
     assert list(out) == ["exp"] and out["exp"][0].read_text() == "19"
     assert any("other" in m and "skipping" in m for m in msgs)
@@ -440,7 +440,7 @@ def test_read_trials_order_does_not_depend_on_completion_order(tmp_path: Path) -
     blocks = [body[i : i + 3] for i in range(0, len(body), 3)]  # 3 rows per trial
     shuffled = tmp_path / "shuffled.csv"
     shuffled.write_text(header + "".join(line for b in blocks[::-1] for line in b[::-1]))
-    assert sweep.read_trials(shuffled) == sweep.read_trials(res.trials_csv)
+    assert results.read_trials(shuffled) == results.read_trials(res.trials_csv)
     two = run(path, tmp_path / "two", n_jobs=2)
     assert two.trials_csv.read_bytes() == res.trials_csv.read_bytes()
 
@@ -460,7 +460,7 @@ def test_trials_run_with_single_threaded_blas(tmp_path: Path, n_jobs: int) -> No
     cfg = {"name": "blas", "trial": _blas_threads_trial, "root_seed": 0, "fixed": {},
            "grid": {"n": [1, 2]}, "seeds": 2}
     res = run(cfg, tmp_path / f"j{n_jobs}", n_jobs=n_jobs)
-    rows = sweep.read_trials(res.trials_csv)
+    rows = results.read_trials(res.trials_csv)
     assert len(rows) == 4 and all(r["max_blas_threads"] == 1 for r in rows)
 
 
@@ -472,7 +472,7 @@ def test_analysis_that_cannot_cope_with_failures_ends_in_one_line(tmp_path: Path
 
     cfg = {"name": "allfail", "trial": sweep_trials.failing, "analysis": needs_rows,
            "root_seed": 0, "fixed": {}, "grid": {"n": [3]}, "seeds": 2}
-    with pytest.raises(sweep.TrialError) as info:
+    with pytest.raises(TrialError) as info:
         run(cfg, tmp_path)
     msg = str(info.value)
     assert "\n" not in msg and "2 of 2 trials failed" in msg and "boom" in msg

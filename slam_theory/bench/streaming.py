@@ -1,12 +1,12 @@
 """Peak memory of a streaming trial: ``O(batch * d)``, not ``O(n * d)``.
 
-Runs :func:`slam_theory.trials.halfspace_stream_error` (one pass of the online LeakyReLU
-learner over ``MarginHalfspace.stream``) in a fresh subprocess and reads its peak resident
-set size (``VmHWM``, Linux).  The peer is the same subprocess with ``n = batch`` (imports, compiled
-kernels and one batch: the floor any streaming run pays), so ``ours - peer`` is what the
-``n`` extra examples cost.  The ratio reported is the memory an in-memory ``X`` of ``n x d``
-float64 would need divided by that extra cost (target: at least 10x, i.e. clearly not
-``O(n * d)``).
+Runs :func:`slam_theory.experiments.halfspace_trial.halfspace_stream_error` (one pass of the
+online LeakyReLU learner over ``MarginHalfspace.stream``) in a fresh subprocess and reads its
+peak resident set size (``VmHWM``, Linux).  The peer is the same subprocess with
+``n = batch`` (imports, compiled kernels and one batch: the floor any streaming run pays), so
+``ours - peer`` is what the ``n`` extra examples cost.  The ratio reported is the memory an
+in-memory ``X`` of ``n x d`` float64 would need divided by that extra cost (target: at least
+10x, i.e. clearly not ``O(n * d)``).
 """
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ from typing import Any
 _CHILD = r"""
 import json, sys
 import numpy as np
-from slam_theory import trials
+from slam_theory.experiments import halfspace_trial
 n, d, batch = (int(a) for a in sys.argv[1:4])
 params = {"learner": "leaky_relu_online", "d": d, "gamma": 0.05, "eta": 0.2, "n": n,
           "batch": batch}
-out = trials.halfspace_stream_error(params, np.random.SeedSequence(0))
+out = halfspace_trial.halfspace_stream_error(params, np.random.SeedSequence(0))
 # VmHWM (this process's own peak RSS): ru_maxrss would carry the parent's peak across exec
 with open("/proc/self/status") as fh:
     hwm = next(line for line in fh if line.startswith("VmHWM:"))

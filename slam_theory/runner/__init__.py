@@ -22,13 +22,12 @@ from slam_theory.runner.config import (
 from slam_theory.runner.executor import IDLE_WORKER_TIMEOUT_S, Outcome, execute
 from slam_theory.runner.figures import collect_captions, make_figures, write_index
 from slam_theory.runner.plan import Trial, expand_trials, stable_ints
-from slam_theory.runner.references import LEGACY_MODULES, resolve_reference
+from slam_theory.runner.references import resolve_reference
 from slam_theory.runner.run import RunResult, fingerprint, lock, run_experiment
 
 __all__ = [
     "FINGERPRINT_FIELDS",
     "IDLE_WORKER_TIMEOUT_S",
-    "LEGACY_MODULES",
     "PRESETS",
     "ConfigError",
     "Outcome",

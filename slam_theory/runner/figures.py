@@ -1,6 +1,5 @@
 """Figures from existing results: call each experiment's ``fig_*`` functions, then write the
-index ``figures/README.md`` once, with the captions each figure's module defines (``CAPTIONS``,
-or ``FIGURE_CAPTIONS`` in a legacy module).
+index ``figures/README.md`` once, with the captions each figure's module defines (``CAPTIONS``).
 
 Examples
 --------
@@ -91,10 +90,9 @@ def collect_captions(
                 module, _ = find_module(ref, allow_external=allow_external)
             except ValueError:
                 continue
-            for attr in ("FIGURE_CAPTIONS", "CAPTIONS"):
-                table = getattr(module, attr, None)
-                if isinstance(table, Mapping):
-                    caps.update({str(k): str(v) for k, v in table.items()})
+            table = getattr(module, "CAPTIONS", None)
+            if isinstance(table, Mapping):
+                caps.update({str(k): str(v) for k, v in table.items()})
     return caps
 
 

@@ -1,10 +1,10 @@
 """Trial, analysis and figure references: ``"<module>:<function>"`` resolved to a function.
 
-A reference resolves only to a function *defined in* one of the modules a configuration may
-name: ``slam_theory.experiments.<module>``, and, while the experiments move there, the legacy
-modules :data:`LEGACY_MODULES` of ``slam_theory``. Anything else (``__main__:main``,
-``cli:main``, ``os:system``, a class, an imported name, a private name) is refused in one line
-*before* any module outside the allowlist is imported.
+A reference resolves only to a function *defined in* a module a configuration may name:
+``experiments.<module>``, looked up as ``slam_theory.experiments.<module>``. Anything else
+(``__main__:main``, ``cli:main``, ``os:system``, a top-level ``slam_theory`` module such as
+``runner``, a class, an imported name, a private name) is refused in one line *before* any
+module outside the allowlist is imported.
 
 Examples
 --------
@@ -24,17 +24,12 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
-__all__ = ["LEGACY_MODULES", "find_module", "resolve_reference"]
-
-#: Modules of ``slam_theory`` that configurations may still name during the move.
-LEGACY_MODULES: frozenset[str] = frozenset({"trials", "analysis", "plotting",
-                                            "distill_experiments"})
+__all__ = ["find_module", "resolve_reference"]
 
 
 def _allowed(mod_name: str) -> bool:
     parts = mod_name.split(".")
-    return (mod_name in LEGACY_MODULES
-            or (len(parts) == 2 and parts[0] == "experiments"))
+    return len(parts) == 2 and parts[0] == "experiments"
 
 
 def _split(ref: Any) -> tuple[str, str]:
@@ -81,8 +76,7 @@ def find_module(ref: str, *, allow_external: bool = False) -> tuple[ModuleType, 
         if module is not None and not getattr(module, "__name__", "").startswith("slam_theory"):
             return module, func_name
     raise ValueError(
-        f"{ref!r}: module {mod_name!r} is not one a config may name (experiments.<module>, "
-        f"or the legacy modules {', '.join(sorted(LEGACY_MODULES))})")
+        f"{ref!r}: module {mod_name!r} is not one a config may name (experiments.<module>)")
 
 
 def resolve_reference(ref: str, *, allow_external: bool = False) -> Callable[..., Any]:
@@ -91,8 +85,8 @@ def resolve_reference(ref: str, *, allow_external: bool = False) -> Callable[...
     Parameters
     ----------
     ref : str
-        ``"experiments.<module>:<function>"`` (looked up as ``slam_theory.experiments...``),
-        or ``"<legacy module>:<function>"`` for a module in :data:`LEGACY_MODULES`.
+        ``"experiments.<module>:<function>"`` (looked up as
+        ``slam_theory.experiments.<module>``).
     allow_external : bool, default=False
         Also accept a module outside ``slam_theory`` (imported by its absolute name; used by
         tests for trial functions of their own).
@@ -110,8 +104,13 @@ def resolve_reference(ref: str, *, allow_external: bool = False) -> Callable[...
 
     Examples
     --------
-    >>> resolve_reference("trials:halfspace_error").__name__
-    'halfspace_error'
+    >>> resolve_reference("experiments.halfspace_trial:halfspace_error").__module__
+    'slam_theory.experiments.halfspace_trial'
+    >>> try:
+    ...     resolve_reference("trials:halfspace_error")
+    ... except ValueError as exc:
+    ...     print(str(exc).split(" (")[0])
+    'trials:halfspace_error': module 'trials' is not one a config may name
     >>> try:
     ...     resolve_reference("cli:main")
     ... except ValueError as exc:
