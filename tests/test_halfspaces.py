@@ -1,4 +1,5 @@
-"""Tests for slam_theory.halfspaces and its kernels (slam_theory._kernels.halfspaces)."""
+"""Tests for slam_theory.halfspaces and its kernels (slam_theory._kernels.halfspaces and
+slam_theory._kernels.leaky_relu)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from slam_theory import data, noise
 from slam_theory import halfspaces as H
 from slam_theory._kernels import halfspaces as KH
+from slam_theory._kernels import leaky_relu as KLR
 from slam_theory._kernels import losses as KL
 
 # small, fast configurations for the scikit-learn API checks
@@ -365,7 +367,7 @@ def test_leaky_relu_full_batch_kernel_matches_reference():
     ve, ob = np.empty(T + 1), np.empty(T + 1)
     rec = np.array([0, 3, 25], dtype=np.int64)
     rc = np.empty((3, d))
-    best = KH.leaky_relu_full_batch(X, y, Xv, yv, w, eta, T, lr, best_w, ve, ob, rec, rc)
+    best = KLR.leaky_relu_full_batch(X, y, Xv, yv, w, eta, T, lr, best_w, ve, ob, rec, rc)
     wr = np.zeros(d)
     its = []
     for _ in range(T + 1):

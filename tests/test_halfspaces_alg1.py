@@ -9,7 +9,7 @@ import pytest
 from naive import leaky_relu_alg1_trajectory
 
 from slam_theory import halfspaces as H
-from slam_theory._kernels import halfspaces as KH
+from slam_theory._kernels import leaky_relu as KLR
 from slam_theory._validation import as_generator
 from slam_theory.halfspaces import leaky_relu as LR
 
@@ -35,8 +35,8 @@ def _run(X, y, eta, T, lr, radius0=1e-2, project=True, Xv=None, yv=None):
     ve = np.empty(T + 1)
     rec = np.array([0, 3, T], dtype=np.int64)
     rc, ro = np.empty((3, d)), np.empty(3)
-    best, n_re, n_ev = KH.leaky_relu_exact(X, y, Xv, yv, eta, T, lr, radius0, best_w, ve, rec,
-                                           rc, ro, traj, project)
+    best, n_re, n_ev = KLR.leaky_relu_exact(X, y, Xv, yv, eta, T, lr, radius0, best_w, ve, rec,
+                                            rc, ro, traj, project)
     return dict(traj=traj, best=best, best_w=best_w, ve=ve, rc=rc, ro=ro, n_re=n_re, n_ev=n_ev)
 
 

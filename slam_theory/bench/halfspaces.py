@@ -18,8 +18,8 @@ Rows (each says in its notes exactly what is compared)
 - ``alg1_exact_vs_plain/T0``: DDKWZ23 Algorithm 1 at ``N = 20,000``, ``d = 50``,
   ``gamma = 0.1``, ``eps = 0.05``, ``eta = 0.2`` (rows uniform on the unit sphere with
   ``|x_1| >= gamma``, labels ``sign(x_1)`` with 20% RCN; ``T = 409,599``): the
-  exact fast kernel (:func:`slam_theory._kernels.halfspaces.leaky_relu_exact`) vs the plain
-  full-batch kernel (:func:`~slam_theory._kernels.halfspaces.leaky_relu_full_batch`, every
+  exact fast kernel (:func:`slam_theory._kernels.leaky_relu.leaky_relu_exact`) vs the plain
+  full-batch kernel (:func:`~slam_theory._kernels.leaky_relu.leaky_relu_full_batch`, every
   margin every step), both on the same first ``T0 = 5,000`` steps from ``w_0 = 0`` on the same
   data (``quick``: ``T0 = 1,000``).  Target 20.
 - ``alg1_exact_full_T``: the fast kernel on the full ``T`` against the plain kernel's
@@ -44,7 +44,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import SGDClassifier
 
 from .. import halfspaces as H
-from .._kernels import halfspaces as _kh
+from .._kernels import leaky_relu as _klr
 from ..noise import RCN
 
 __all__ = ["run"]
@@ -172,13 +172,13 @@ def _alg1_rows(quick: bool) -> list[dict]:
     e = np.zeros(0, dtype=np.int64)
 
     def fast(steps: int) -> object:
-        return _kh.leaky_relu_exact(
+        return _klr.leaky_relu_exact(
             X, y, Xv, yv, eta, steps, lr, 0.01, np.zeros(d), np.empty(steps + 1), e,
             np.empty((0, d)), np.empty(0), np.empty((0, d)),
         )
 
     def plain(steps: int) -> object:
-        return _kh.leaky_relu_full_batch(
+        return _klr.leaky_relu_full_batch(
             X, y, Xv, yv, np.zeros(d), eta, steps, lr, np.zeros(d), np.empty(steps + 1),
             np.empty(steps + 1), e, np.empty((0, d)),
         )

@@ -14,7 +14,7 @@ The ``N'`` samples are held out of ``fit``'s data at random; the gradient uses t
 increasing function of the clean error).
 
 Cost.  The plain loop costs ``O(N d T)``.  The kernel
-(:func:`slam_theory._kernels.halfspaces.leaky_relu_exact`) gives the same iterates (the sign
+(:func:`slam_theory._kernels.leaky_relu.leaky_relu_exact`) gives the same iterates (the sign
 pattern is kept exactly; only points within reach of a sign change are re-evaluated between full
 rechecks), typically at a small fraction of that; scoring the iterates costs ``O(N' d T)``.
 """
@@ -29,7 +29,7 @@ from typing import Any, ClassVar
 import numpy as np
 from sklearn.utils._param_validation import Interval
 
-from slam_theory._kernels import halfspaces as _kh
+from slam_theory._kernels import leaky_relu as _klr
 from slam_theory._validation import as_generator, check_eta, check_gamma, check_in_range
 from slam_theory.halfspaces._base import (
     ETA,
@@ -238,7 +238,7 @@ class LeakyReLUHalfspace(_HalfspaceBase):
         rec_coef = np.empty((rec.shape[0], d))
         rec_obj = np.empty(rec.shape[0])
         lr = 2.0 / ((1.0 - eta) * math.sqrt(T + 1.0))
-        best, n_rechecks, _ = _kh.leaky_relu_exact(
+        best, n_rechecks, _ = _klr.leaky_relu_exact(
             Xtr, ytr, Xva, yva, eta, T, lr, _RADIUS0, best_w, val_err, rec, rec_coef, rec_obj,
             np.empty((0, d)),
         )
