@@ -9,7 +9,8 @@ student prediction ``alpha f + (1 - alpha)(1 - f) * top(y_s; k)`` (Remark B.1), 
 Modules: :mod:`~slam_theory.distill.mixing` (the mix and the loss),
 :mod:`~slam_theory.distill.estimate` (``alpha(x)``, ``k(x)``, margins),
 :mod:`~slam_theory.distill.selection` (the baselines' pseudo-label selection),
-:mod:`~slam_theory.distill.student` (:class:`SLaMStudent`, explicit teacher probabilities)
+:mod:`~slam_theory.distill.student` (:class:`SLaMStudent`, explicit teacher probabilities,
+whose side inputs :mod:`~slam_theory.distill.inputs` checks)
 and :mod:`~slam_theory.distill.classifier` (:class:`SLaMClassifier`, scikit-learn's
 semi-supervised convention: unlabeled rows carry the label -1).
 """

@@ -18,17 +18,16 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d, validate_data
+from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from slam_theory._kernels import students as _k
-from slam_theory._validation import check_proba_matrix
 from slam_theory.distill.estimate import (
-    _check_val,
     estimate_alpha,
     estimate_k,
     estimate_transition_matrix,
     teacher_margin,
 )
+from slam_theory.distill.inputs import check_distill_inputs
 from slam_theory.distill.labels import encode_labels
 from slam_theory.distill.mixing import _mix_coefficients, _softmax, _targets
 from slam_theory.distill.selection import _cleanlab_select, _tune_threshold, _ups_select
@@ -330,52 +329,13 @@ class SLaMStudent(ClassifierMixin, BaseEstimator):
         if hasattr(X, "__len__") and len(X) == 0:
             raise ValueError("X (the unlabeled set) must not be empty")
         X = validate_data(self, X, dtype=np.float64, order="C")
-        P = check_proba_matrix(teacher_proba, "teacher_proba")
+        P, cl, Pv, yv, XL, YL = check_distill_inputs(
+            X, teacher_proba, classes, teacher_proba_val, y_val, X_labeled, y_labeled,
+            loss=self.loss, needs_val=self.loss in _NEEDS_VAL)
         n, K = P.shape
-        if n != X.shape[0]:
-            raise ValueError(f"teacher_proba must have one row per row of X ({X.shape[0]}), "
-                             f"got {n}")
-        cl = np.arange(K) if classes is None else np.asarray(classes)
-        if cl.shape != (K,):
-            raise ValueError(f"classes must have {K} entries (the columns of teacher_proba), "
-                             f"got shape {cl.shape}")
         self.classes_ = cl
         loss = self.loss
-        has_val = teacher_proba_val is not None or y_val is not None
-        if has_val:
-            if teacher_proba_val is None or y_val is None:
-                raise ValueError("teacher_proba_val and y_val must be given together")
-            Pv = check_proba_matrix(teacher_proba_val, "teacher_proba_val")
-            if Pv.shape[1] != K:
-                raise ValueError(f"teacher_proba_val must have {K} columns (as teacher_proba), "
-                                 f"got {Pv.shape[1]}")
-            yv_raw = np.asarray(y_val)
-            if yv_raw.ndim != 1 or yv_raw.shape[0] != Pv.shape[0]:
-                raise ValueError(f"y_val must have shape ({Pv.shape[0]},) (one label per row "
-                                 f"of teacher_proba_val), got {yv_raw.shape}")
-            try:
-                yv_enc = encode_labels(yv_raw, cl, "y_val")
-            except ValueError as exc:
-                raise ValueError(f"y_val must contain classes of {list(cl)} (the columns of "
-                                 f"teacher_proba_val): {exc}") from None
-            Pv, yv = _check_val(Pv, yv_enc)
-        elif loss in _NEEDS_VAL:
-            raise ValueError(f"loss={loss!r} needs a labeled validation set: pass "
-                             "teacher_proba_val and y_val")
-        XL = YL = None
-        if (X_labeled is None) != (y_labeled is None):
-            raise ValueError("X_labeled and y_labeled must be given together")
-        if X_labeled is not None:
-            XL = check_array(X_labeled, dtype=np.float64, order="C", input_name="X_labeled")
-            if XL.shape[1] != X.shape[1]:
-                raise ValueError(f"X_labeled must have {X.shape[1]} features (as X), "
-                                 f"got {XL.shape[1]}")
-            yl = np.asarray(y_labeled)
-            if yl.ndim != 1 or yl.shape[0] != XL.shape[0]:
-                raise ValueError(f"y_labeled must have shape ({XL.shape[0]},), got {yl.shape}")
-            yl_enc = encode_labels(yl, cl, "y_labeled")
-            YL = np.zeros((XL.shape[0], K))
-            YL[np.arange(XL.shape[0]), yl_enc] = 1.0
+        has_val = Pv is not None
 
         alpha = np.ones(n)
         C = np.zeros((n, K))
