@@ -27,7 +27,23 @@ __all__ = [
     "check_probability",
     "check_transition_matrix",
     "check_unit_vector",
+    "reject_complex",
 ]
+
+
+def reject_complex(a: Any, name: str) -> None:
+    """Raise ``TypeError`` if ``a`` holds complex numbers (numpy would drop the imaginary part).
+
+    Examples
+    --------
+    >>> reject_complex([1.0, 2.0], "x")
+    >>> reject_complex([1.0, 2j], "x")
+    Traceback (most recent call last):
+    ...
+    TypeError: x must be real, got complex values
+    """
+    if isinstance(a, complex | np.complexfloating) or np.iscomplexobj(a):
+        raise TypeError(f"{name} must be real, got complex values")
 
 
 def check_bool(value: Any, name: str) -> bool:
@@ -116,13 +132,29 @@ def check_finite_array(
     dtype: Any = np.float64,
     allow_empty: bool = False,
 ) -> np.ndarray:
-    """Return ``a`` as a C-contiguous array of ``dtype``; reject NaN/inf and bad shapes."""
+    """Return ``a`` as a C-contiguous array of ``dtype``; reject NaN/inf, complex and bad shapes.
+
+    With ``ndim`` given, a scalar is refused (it is not a 1-d array).
+
+    Examples
+    --------
+    >>> check_finite_array([[1, 2]], "X", ndim=2)
+    array([[1., 2.]])
+    >>> check_finite_array(0.5, "w", ndim=1)
+    Traceback (most recent call last):
+    ...
+    ValueError: w must be 1-dimensional, got shape ()
+    """
+    if isinstance(a, str | bytes):
+        raise TypeError(f"{name} must be array-like of numbers, got a string")
+    reject_complex(a, name)
     try:
-        arr = np.ascontiguousarray(a, dtype=dtype)
+        arr = np.asarray(a, dtype=dtype)
     except (TypeError, ValueError) as exc:
         raise TypeError(f"{name} must be array-like of numbers: {exc}") from None
     if ndim is not None and arr.ndim != ndim:
         raise ValueError(f"{name} must be {ndim}-dimensional, got shape {arr.shape}")
+    arr = np.ascontiguousarray(arr)
     if not allow_empty and arr.size == 0:
         raise ValueError(f"{name} must not be empty, got shape {arr.shape}")
     if np.issubdtype(arr.dtype, np.floating) and not np.all(np.isfinite(arr)):
@@ -148,20 +180,35 @@ def check_proba_matrix(p: Any, name: str, *, atol: float = 1e-6) -> np.ndarray:
 
 
 def check_transition_matrix(T: Any, name: str = "T", *, atol: float = 1e-8) -> np.ndarray:
-    """A row-stochastic square matrix: ``T[i, j] = P(noisy = j | true = i)``."""
+    """A row-stochastic square matrix of at least 2 classes: ``T[i, j] = P(noisy = j | true = i)``.
+
+    Examples
+    --------
+    >>> check_transition_matrix([[0.9, 0.1], [0.2, 0.8]]).shape
+    (2, 2)
+    >>> check_transition_matrix([[1.0]])
+    Traceback (most recent call last):
+    ...
+    ValueError: T must be at least 2 x 2 (two classes), got shape (1, 1)
+    """
     arr = check_finite_array(T, name, ndim=2)
     if arr.shape[0] != arr.shape[1]:
         raise ValueError(f"{name} must be square, got shape {arr.shape}")
+    if arr.shape[0] < 2:
+        raise ValueError(f"{name} must be at least 2 x 2 (two classes), got shape {arr.shape}")
     if np.any(arr < -atol) or np.any(arr > 1 + atol):
         raise ValueError(f"{name} has entries outside [0, 1]")
-    if not np.allclose(arr.sum(axis=1), 1.0, atol=atol * arr.shape[0] + 1e-12):
+    if not np.allclose(arr.sum(axis=1), 1.0, rtol=0.0, atol=atol * arr.shape[0] + 1e-12):
         raise ValueError(f"{name} must be row-stochastic (each row sums to 1)")
     return arr
 
 
 def check_binary_labels(y: Any, name: str = "y") -> np.ndarray:
-    """Labels in ``{-1, +1}``, returned as ``float64``."""
+    """Labels in ``{-1, +1}``, returned as ``float64`` (bool and complex labels are refused)."""
+    reject_complex(y, name)
     arr = np.asarray(y)
+    if arr.dtype == bool:
+        raise TypeError(f"{name} must contain the numbers -1 and +1, got booleans")
     if arr.ndim != 1:
         raise ValueError(f"{name} must be 1-dimensional, got shape {arr.shape}")
     if arr.size == 0:
@@ -190,6 +237,8 @@ def as_generator(random_state: Any, name: str = "random_state") -> np.random.Gen
     ``Generator`` (returned as is) or a legacy ``RandomState`` (a seed is drawn
     from it, so its stream advances deterministically).
     """
+    if isinstance(random_state, bool | np.bool_):
+        raise TypeError(f"{name} must be None, an int, a SeedSequence or a Generator, got bool")
     if random_state is None or isinstance(random_state, numbers.Integral | np.random.SeedSequence):
         if isinstance(random_state, numbers.Integral) and int(random_state) < 0:
             raise ValueError(f"{name} must be non-negative, got {random_state}")

@@ -66,7 +66,7 @@ EXPONENTS: dict[str, dict[str, Any]] = {
         "eta": 1.0,
         "T": None,
         "kind": "tight",
-        "source": "DDKWZ23 abstract, Theta~(1/(gamma^2 eps)); 1/(1-2eta) per DESIGN.md",
+        "source": "DDKWZ23 abstract, Theta~(1/(gamma^2 eps)); 1/(1-2eta) from Massart-Nedelec",
     },
     "slam": {
         "function": "slam_sample_complexity",
@@ -156,6 +156,10 @@ EXPONENTS: dict[str, dict[str, Any]] = {
 def _arr(
     x: Any, name: str, low: float, high: float, *, low_open: bool, high_open: bool
 ) -> np.ndarray:
+    if isinstance(x, str | bytes) or np.iscomplexobj(x) or isinstance(x, bool | np.bool_) or (
+        isinstance(x, np.ndarray) and x.dtype == bool
+    ):
+        raise TypeError(f"{name} must be a real number or array of real numbers, got {x!r}")
     try:
         a = np.asarray(x, dtype=float)
     except (TypeError, ValueError):
@@ -197,6 +201,22 @@ def _out(a: np.ndarray) -> np.ndarray:
     return a[()] if a.ndim == 0 else a
 
 
+#: Largest integer count returned (``int64``'s maximum); larger counts are refused.
+INT64_MAX = int(np.iinfo(np.int64).max)
+
+
+def _as_count(v: np.ndarray, what: str, why: str) -> np.ndarray:
+    """``v`` (float, already rounded up) as ``int64``; refuse values beyond ``INT64_MAX``."""
+    # 2.0**63 is the first float above INT64_MAX (which rounds up to it as a float)
+    over = ~(v < 2.0**63)
+    if np.any(over):
+        i = int(np.flatnonzero(over.ravel())[0])
+        raise ValueError(
+            f"{what} = {v.ravel()[i]:.3g} exceeds the int64 range (max {INT64_MAX:.3g}): {why}"
+        )
+    return _out(np.maximum(v, 0).astype(np.int64))
+
+
 # --------------------------------------------------------------------------- sample complexities
 def information_theoretic(eps: Any, gamma: Any, eta: Any = 0.0) -> np.ndarray:
     r"""Information-theoretic sample complexity, up to constants and log factors.
@@ -206,8 +226,7 @@ def information_theoretic(eps: Any, gamma: Any, eta: Any = 0.0) -> np.ndarray:
 
     Returned with constant 1 and no log factors: ``1 / ((1 - 2 eta) gamma^2 eps)``.  DDKWZ23's
     abstract states ``Theta~(1/(gamma^2 eps))`` (constant eta); the ``1/(1 - 2 eta)`` factor
-    follows DESIGN.md section 4 (the Massart-Nedelec rate ``VC / ((1 - 2 eta) eps)`` with
-    ``VC ~ 1/gamma^2``).
+    follows the Massart-Nedelec rate ``VC / ((1 - 2 eta) eps)`` with ``VC ~ 1/gamma^2``.
 
     Parameters
     ----------
@@ -236,8 +255,8 @@ def slam_sample_complexity(eps: Any, gamma: Any, eta: Any = 0.0) -> np.ndarray:
 
     .. math:: n = O_\eta\!\left(\frac{1}{\gamma^2 \varepsilon^2}\right)
 
-    The dependence on ``eta`` is hidden in the ``O_eta`` (the theorem text was not reachable,
-    see ``/work/notes/paper.md``): this function returns ``1/(gamma^2 eps^2)`` for every
+    The dependence on ``eta`` is hidden in the ``O_eta`` (the theorem text was not reachable):
+    this function returns ``1/(gamma^2 eps^2)`` for every
     ``eta`` (validated but unused), and :data:`EXPONENTS` gives ``None`` for its ``eta`` exponent.
 
     Parameters
@@ -268,7 +287,9 @@ def ddkwz23_iterations(gamma: Any, eps: Any, eta: Any = 0.0) -> np.ndarray:
 
     With step ``2 / ((1 - eta) sqrt(T + 1))`` the best projected-subgradient iterate then has
     LeakyReLU gap ``<= 2 (1 - eta) / sqrt(T + 1) = gamma eps / 2`` (see
-    :func:`ddkwz23_gap_bound`).  Returned as ``int64``, at least 0.
+    :func:`ddkwz23_gap_bound`).  Returned as ``int64``, at least 0; a count beyond the int64
+    range (``gamma * eps`` below about ``1.3e-9``) is refused with a ``ValueError`` rather than
+    wrapped around.
 
     Parameters
     ----------
@@ -283,13 +304,28 @@ def ddkwz23_iterations(gamma: Any, eps: Any, eta: Any = 0.0) -> np.ndarray:
     -------
     ndarray of int64
 
+    Raises
+    ------
+    ValueError
+        On arguments out of range, or where ``T`` would exceed the int64 range.
+
+    Examples
+    --------
+    >>> int(ddkwz23_iterations(0.5, 0.5))
+    255
+    >>> ddkwz23_iterations(1e-10, 1e-10)
+    Traceback (most recent call last):
+    ...
+    ValueError: T = 1.6e+41 exceeds the int64 range (max 9.22e+18): gamma * eps is too small
+
     References
     ----------
-    DDKWZ23 (arXiv:2306.16352), Algorithm 1 (as given in DESIGN.md section 4).
+    DDKWZ23 (arXiv:2306.16352), Algorithm 1.
     """
     g, e, h = np.broadcast_arrays(_gamma(gamma), _eps(eps), _eta(eta))
-    T = np.ceil(16.0 * (1.0 - h) ** 2 / (g**2 * e**2) - 1.0 - 1e-9)
-    return _out(np.maximum(T, 0).astype(np.int64))
+    with np.errstate(over="ignore"):
+        T = np.ceil(16.0 * (1.0 - h) ** 2 / (g**2 * e**2) - 1.0 - 1e-9)
+    return _as_count(T, "T", "gamma * eps is too small")
 
 
 def ddkwz23_sample_complexity(
@@ -304,8 +340,8 @@ def ddkwz23_sample_complexity(
     :data:`EXPONENTS` are 2 in ``1/eps`` and in ``1/gamma``, and 0 in ``1/(1 - 2 eta)`` (the
     limit ``eta -> 1/2``, where the numerator ``eta -> 1/2``; at moderate ``eta`` the local slope
     in ``1/(1 - 2 eta)`` is small and positive because of the factor ``eta``).  Note that at
-    ``eta = 0`` only the ``d/eps`` term remains.  (The form is the one stated in DESIGN.md; the
-    paper's own theorem text was not reachable.)
+    ``eta = 0`` only the ``d/eps`` term remains.  (This form was not
+    checked against the paper's theorem text, which was not reachable.)
 
     Parameters
     ----------
@@ -480,7 +516,8 @@ def ddkwz23_gap_bound(T: Any, eta: Any = 0.0) -> np.ndarray:
 
     with domain diameter ``R = 2`` (unit ball), subgradient bound ``G = 1 - eta`` (for
     ``||x|| <= 1``) and the fixed step ``R / (G sqrt(T + 1))`` (the standard online/projected
-    subgradient guarantee; derivation in ``/work/notes/paper.md`` section 4).  Since
+    subgradient guarantee: ``sum_t <g_t, w_t - w*> <= R^2/(2 step) + step G^2 (T+1)/2``,
+    minimised by that step).  Since
     ``L`` is convex it also bounds the best-iterate gap ``min_t L(w_t) - L(w*)``, and since
     ``<E g(w), w - w*> >= (1 - 2 eta) gamma err(w)`` on ``gamma``-margin data it bounds
     ``(1 - 2 eta) gamma`` times the average error of the iterates (the quantity called E1 in
@@ -565,10 +602,30 @@ def jl_dimension(gamma: Any, beta: Any = 0.01, constant: float = 128.0) -> np.nd
     -------
     ndarray of int64
 
+    Raises
+    ------
+    ValueError
+        On arguments out of range, or where ``m`` would exceed the int64 range (``gamma``
+        below about ``1e-8`` with the default constant): refused rather than wrapped around.
+
+    Examples
+    --------
+    >>> int(jl_dimension(0.5, beta=0.01))
+    3068
+    >>> jl_dimension(1e-200)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: m = inf exceeds the int64 range (max 9.22e+18): gamma too small (or constant...
+
     References
     ----------
     DDKWZ23 (arXiv:2306.16352), Appendix A.4; Dasgupta & Gupta (2003).
     """
-    c = float(_pos(constant, "constant"))
+    c_arr = _pos(constant, "constant")
+    if c_arr.ndim != 0:
+        raise ValueError(f"constant must be a scalar, got shape {c_arr.shape}")
+    c = float(c_arr)
     g, b = np.broadcast_arrays(_gamma(gamma), _prob(beta, "beta"))
-    return _out(np.ceil(c * np.log(4.0 / b) / g**2 - 1e-9).astype(np.int64))
+    with np.errstate(over="ignore", divide="ignore"):
+        m = np.ceil(c * np.log(4.0 / b) / g**2 - 1e-9)
+    return _as_count(m, "m", "gamma too small (or constant too large)")

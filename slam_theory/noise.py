@@ -30,9 +30,11 @@ from ._validation import (
     check_int,
     check_transition_matrix,
     check_unit_vector,
+    reject_complex,
 )
 
 __all__ = [
+    "MAX_CLASSES",
     "RCN",
     "ClassConditional",
     "Massart",
@@ -42,6 +44,10 @@ __all__ = [
     "symmetric_matrix",
     "to_cleanlab_noise_matrix",
 ]
+
+
+#: Largest number of classes of :func:`symmetric_matrix` and :func:`pair_flip_matrix`.
+MAX_CLASSES = 10_000
 
 
 def _binary_labels(y: Any) -> np.ndarray:
@@ -187,9 +193,10 @@ class Massart:
         if eta_fn is not None and not callable(eta_fn):
             raise TypeError(f"eta_fn must be callable or None, got {type(eta_fn).__name__}")
         self.eta_fn = eta_fn
-        self.direction = None if direction is None else check_finite_array(
-            direction, "direction", ndim=1
-        )
+        self.direction = None
+        if direction is not None:
+            u = check_finite_array(direction, "direction", ndim=1)
+            self.direction = check_unit_vector(u, "direction", u.shape[0])
 
     def __repr__(self) -> str:
         return f"Massart(eta_max={self.eta_max}, eta_fn={self.eta_fn!r})"
@@ -220,6 +227,8 @@ class Massart:
                 u = check_unit_vector(self.direction, "direction", d)
             return np.where(Xa @ u > 0, self.eta_max, 0.0)
         raw = self.eta_fn(Xa)
+        if np.iscomplexobj(raw):
+            raise TypeError("eta_fn(X) must return real numbers, got complex values")
         try:
             p = np.asarray(raw, dtype=np.float64)
         except (TypeError, ValueError):
@@ -269,8 +278,6 @@ class TransitionNoise:
 
     def __init__(self, T: Any) -> None:
         arr = check_transition_matrix(T, "T")
-        if arr.shape[0] < 2:
-            raise ValueError(f"T must be at least 2 x 2, got shape {arr.shape}")
         arr = np.clip(arr, 0.0, None)
         self._T = arr / arr.sum(axis=1, keepdims=True)
         self._T.setflags(write=False)
@@ -305,11 +312,12 @@ class TransitionNoise:
         -------
         ndarray of int64, shape (n,)
         """
+        reject_complex(y, "y")
         yy = np.asarray(y)
         k = self.n_classes
         if yy.ndim != 1 or yy.size == 0:
             raise ValueError(f"y must be a non-empty 1-dimensional array, got shape {yy.shape}")
-        if not np.issubdtype(yy.dtype, np.integer):
+        if yy.dtype == bool or not np.issubdtype(yy.dtype, np.integer):
             if np.issubdtype(yy.dtype, np.floating) and np.all(np.mod(yy, 1) == 0):
                 yy = yy.astype(np.int64)
             else:
@@ -335,11 +343,11 @@ def symmetric_matrix(k: int, eta: float) -> np.ndarray:
     Parameters
     ----------
     k : int
-        Number of classes, ``>= 2``.
+        Number of classes, ``2 <= k <= MAX_CLASSES`` (10,000: the matrix takes ``8 k^2`` bytes).
     eta : float
         Total flip probability, in ``[0, 1]`` (``T`` is invertible iff ``eta != (k-1)/k``).
     """
-    k = check_int(k, "k", low=2)
+    k = check_int(k, "k", low=2, high=MAX_CLASSES)
     eta = check_in_range(eta, "eta", 0.0, 1.0)
     T = np.full((k, k), eta / (k - 1))
     np.fill_diagonal(T, 1.0 - eta)
@@ -352,11 +360,11 @@ def pair_flip_matrix(k: int, eta: float) -> np.ndarray:
     Parameters
     ----------
     k : int
-        Number of classes, ``>= 2``.
+        Number of classes, ``2 <= k <= MAX_CLASSES``.
     eta : float
         Flip probability, in ``[0, 1]``.
     """
-    k = check_int(k, "k", low=2)
+    k = check_int(k, "k", low=2, high=MAX_CLASSES)
     eta = check_in_range(eta, "eta", 0.0, 1.0)
     T = np.zeros((k, k))
     idx = np.arange(k)
@@ -366,18 +374,50 @@ def pair_flip_matrix(k: int, eta: float) -> np.ndarray:
 
 
 def to_cleanlab_noise_matrix(T: Any) -> np.ndarray:
-    """cleanlab's column-stochastic ``noise_matrix`` (``P(noisy = i | true = j)``): ``T.T``."""
+    """cleanlab's column-stochastic ``noise_matrix`` (``P(noisy = i | true = j)``): ``T.T``.
+
+    Parameters
+    ----------
+    T : array-like of shape (k, k)
+        Row-stochastic, ``k >= 2``.
+
+    Returns
+    -------
+    ndarray of shape (k, k)
+
+    Examples
+    --------
+    >>> to_cleanlab_noise_matrix([[0.9, 0.1], [0.3, 0.7]]).tolist()
+    [[0.9, 0.3], [0.1, 0.7]]
+    """
     arr = check_transition_matrix(T, "T")
     return np.ascontiguousarray(arr.T)
 
 
 def from_cleanlab_noise_matrix(M: Any) -> np.ndarray:
-    """Row-stochastic ``T`` from cleanlab's column-stochastic ``noise_matrix`` ``M``: ``M.T``."""
+    """Row-stochastic ``T`` from cleanlab's column-stochastic ``noise_matrix`` ``M``: ``M.T``.
+
+    Parameters
+    ----------
+    M : array-like of shape (k, k)
+        Column-stochastic, ``k >= 2``.
+
+    Returns
+    -------
+    ndarray of shape (k, k)
+
+    Examples
+    --------
+    >>> from_cleanlab_noise_matrix([[0.9, 0.3], [0.1, 0.7]]).tolist()
+    [[0.9, 0.1], [0.3, 0.7]]
+    """
     arr = check_finite_array(M, "M", ndim=2)
     if arr.shape[0] != arr.shape[1]:
         raise ValueError(f"M must be square, got shape {arr.shape}")
+    if arr.shape[0] < 2:
+        raise ValueError(f"M must be at least 2 x 2 (two classes), got shape {arr.shape}")
     if np.any(arr < -1e-8) or np.any(arr > 1 + 1e-8):
         raise ValueError("M has entries outside [0, 1]")
-    if not np.allclose(arr.sum(axis=0), 1.0, atol=1e-8 * arr.shape[0] + 1e-12):
+    if not np.allclose(arr.sum(axis=0), 1.0, rtol=0.0, atol=1e-8 * arr.shape[0] + 1e-12):
         raise ValueError("M must be column-stochastic (each column sums to 1)")
     return np.ascontiguousarray(arr.T)

@@ -129,3 +129,109 @@ def test_bad_inputs(call, match):
 def test_bad_type():
     with pytest.raises(TypeError, match="eps"):
         B.slam_sample_complexity("abc", 0.1)
+
+
+# --------------------------------------------------------------------------- integer overflow
+def test_iteration_count_beyond_int64_is_refused_not_wrapped():
+    with pytest.raises(ValueError, match=r"^T = 1\.6e\+41 exceeds the int64 range") as info:
+        B.ddkwz23_iterations(1e-10, 1e-10)
+    assert "\n" not in str(info.value)
+    with pytest.raises(ValueError, match=r"gamma \* eps is too small"):
+        B.ddkwz23_iterations([0.5, 1e-10], 0.5)
+    # the largest representable counts still come out exactly as the formula says
+    T = B.ddkwz23_iterations(2e-9, 1.0 - 1e-12)
+    assert T.dtype == np.int64 and 0 < int(T) <= B.INT64_MAX
+    assert int(B.ddkwz23_iterations(1e-4, 0.5)) == 6_399_999_999
+
+
+def test_jl_dimension_beyond_int64_is_refused_not_wrapped():
+    with pytest.raises(ValueError, match=r"^m = inf exceeds the int64 range \(max 9\.22e\+18\)"):
+        B.jl_dimension(1e-200)
+    with pytest.raises(ValueError, match=r"^m = 2\.4e\+301 exceeds.*constant too large\)$"):
+        B.jl_dimension(0.5, constant=1e300)
+    m = B.jl_dimension(1e-8)
+    assert m.dtype == np.int64
+    assert int(m) == pytest.approx(128 * math.log(400) / 1e-16, rel=1e-12)
+    assert int(B.jl_dimension(0.5, beta=0.01)) == 3068
+
+
+def test_as_count_boundary():
+    ok = B._as_count(np.array([2.0**62, 0.0, -3.0]), "T", "x")
+    assert ok.tolist() == [2**62, 0, 0]
+    with pytest.raises(ValueError, match="exceeds"):
+        B._as_count(np.array(2.0**63), "T", "x")
+    with pytest.raises(ValueError, match="exceeds"):
+        B._as_count(np.array(np.nan), "T", "x")
+
+
+# --------------------------------------------------------------------------- bad input
+@pytest.mark.parametrize(
+    ("call", "exc", "pattern"),
+    [
+        (lambda: B.information_theoretic(0.1j, 0.1), TypeError, r"^eps must be a real number"),
+        (lambda: B.information_theoretic(np.array([0.1, 0.2j]), 0.1), TypeError, r"^eps must be"),
+        (lambda: B.slam_sample_complexity(0.1, True), TypeError, r"^gamma must be a real number"),
+        (lambda: B.slam_sample_complexity(0.1, np.array([True])), TypeError, r"^gamma must be"),
+        (lambda: B.slam_sample_complexity(0.1, "0.1"), TypeError, r"^gamma must be a real"),
+        (lambda: B.slam_sample_complexity(0.1, [0.1, None]), ValueError, r"^gamma must be in"),
+        (lambda: B.slam_sample_complexity(0.1, []), ValueError, r"^gamma must not be empty$"),
+        (lambda: B.slam_sample_complexity(0.1, [[1.0, 2.0]]), ValueError,
+         r"^gamma must be in \(0\.0, 1\.0\]"),
+        (lambda: B.sq_lower_bound(1.0, 0.5), ValueError, r"^eps must be in \(0\.0, 1\.0\)"),
+        (lambda: B.sq_lower_bound(0.0, 0.5), ValueError, r"^eps must be in \(0\.0, 1\.0\)"),
+        (lambda: B.sq_lower_bound(0.5, 0.0), ValueError, r"^gamma must be in \(0\.0, 1\.0\]"),
+        (lambda: B.dgt19_sample_complexity(0.5, 0.5, 0.5), ValueError,
+         r"^eta must be in \[0\.0, 0\.5\)"),
+        (lambda: B.dgt19_sample_complexity(0.5, 0.5, -0.01), ValueError, r"^eta must be in"),
+        (lambda: B.ddkwz23_sample_complexity(0.5, 0.5, d=0.5), ValueError,
+         r"^d must be in \[1\.0, inf\)"),
+        (lambda: B.ddkwz23_sample_complexity(0.5, 0.5, delta=1.0), ValueError,
+         r"^delta must be in \(0\.0, 1\.0\)"),
+        (lambda: B.ddkwz23_sample_complexity(0.5, 0.5, delta=0.0), ValueError, r"^delta must"),
+        (lambda: B.perceptron_mistakes(0.5, radius=0.0), ValueError,
+         r"^radius must be in \(0\.0, inf\)"),
+        (lambda: B.sgd_stationarity(-1), ValueError, r"^T must be in \[0\.0, inf\)"),
+        (lambda: B.sgd_stationarity(np.inf), ValueError, r"^T must be in"),
+        (lambda: B.sgd_stationarity(1, smoothness=0.0), ValueError, r"^smoothness must be in"),
+        (lambda: B.sgd_stationarity(1, variance=-1.0), ValueError,
+         r"^variance must be in \[0\.0, inf\)"),
+        (lambda: B.sgd_stationarity(1, gap0=-1.0), ValueError, r"^gap0 must be in \[0\.0, inf\)"),
+        (lambda: B.ddkwz23_gap_bound(1, eta=0.5), ValueError, r"^eta must be in"),
+        (lambda: B.ddkwz23_e1(-1, 0.5), ValueError, r"^T must be in"),
+        (lambda: B.jl_dimension(0.5, beta=0.0), ValueError, r"^beta must be in \(0\.0, 1\.0\)"),
+        (lambda: B.jl_dimension(0.5, constant=[1.0, 2.0]), ValueError,
+         r"^constant must be a scalar, got shape \(2,\)$"),
+        (lambda: B.jl_dimension(0.5, constant=0.0), ValueError, r"^constant must be in"),
+        (lambda: B.jl_dimension(0.5, constant=1j), TypeError, r"^constant must be a real"),
+    ],
+)
+def test_bad_input_refused_in_one_line(call, exc, pattern):
+    with pytest.raises(exc, match=pattern) as info:
+        call()
+    assert "\n" not in str(info.value)
+
+
+def test_edges_of_each_range_are_accepted_with_exact_values():
+    assert float(B.information_theoretic(0.5, 1.0, 0.0)) == 2.0
+    assert float(B.information_theoretic(0.5, 0.5, 0.25)) == pytest.approx(16.0)
+    assert float(B.slam_sample_complexity(0.5, 0.5, 0.49)) == 16.0
+    assert float(B.sq_lower_bound(0.5, 0.25)) == 8.0
+    assert float(B.dgt19_sample_complexity(0.5, 0.5)) == 128.0
+    assert float(B.perceptron_mistakes(0.5, radius=2.0)) == 16.0
+    assert float(B.ddkwz23_sample_complexity(0.5, 1.0, 0.25, d=1, delta=math.exp(-1))) == (
+        pytest.approx(1 * 0.5 / 0.5 + 0.25 / 0.25)
+    )
+    assert float(B.sgd_stationarity(4, smoothness=2.0, variance=3.0, gap0=1.0)) == 4.0
+    assert float(B.sgd_stationarity(0)) == math.inf
+    assert float(B.sgd_stationarity(1, variance=0.0, gap0=0.0)) == 0.0
+    assert float(B.ddkwz23_gap_bound(3, 0.5 - 1e-12)) == pytest.approx(0.5)
+    assert float(B.ddkwz23_gap_bound(0)) == 2.0
+    assert float(B.ddkwz23_e1(3, 0.5, 0.0)) == 4.0
+    assert int(B.ddkwz23_iterations(1.0, 0.5, 0.0)) == 63
+    assert int(B.ddkwz23_iterations(1.0, 0.999, 0.49)) == 4  # ceil(16*.2601/.998 - 1) = 4
+    assert int(B.ddkwz23_iterations(1.0, 0.9999999, 0.0)) == 16  # 16/eps^2 - 1 = 15.0000032
+    assert int(B.ddkwz23_iterations(1.0, 1.0 - 1.5e-11, 0.0)) == 15  # round-off below 1e-9
+    out = B.jl_dimension([0.5, 1.0], beta=0.5, constant=1.0)
+    assert out.tolist() == [math.ceil(4 * math.log(8)), math.ceil(math.log(8))]
+    assert type(B.information_theoretic(0.5, 0.5)) is np.float64
+    assert B.information_theoretic([0.5, 0.25], 0.5).shape == (2,)

@@ -215,3 +215,90 @@ def test_bad_inputs_raise(i):
     with pytest.raises(exc, match=match):
         fn(w, X, y)
 
+
+
+# --------------------------------------------------------------------------- input hardening
+_W, _X, _Y = np.array([0.5, -0.2]), np.array([[0.3, 0.4], [-0.1, 0.9]]), np.array([1, -1])
+_T = np.array([[0.8, 0.2], [0.3, 0.7]])
+
+
+@pytest.mark.parametrize(
+    ("call", "exc", "pattern"),
+    [
+        (lambda: L.logistic_loss(_W * 1j, _X, _Y), TypeError, r"^w must be real"),
+        (lambda: L.logistic_loss(_W, _X * (1 + 0j), _Y), TypeError, r"^X must be real"),
+        (lambda: L.logistic_loss(_W, _X, _Y * (1 + 0j)), TypeError, r"^y must be real"),
+        (lambda: L.logistic_loss(0.5, _X, _Y), ValueError, r"^w must be 1-dimensional"),
+        (lambda: L.logistic_loss(_W, _X[0], _Y), ValueError, r"^X must be 2-dimensional"),
+        (lambda: L.logistic_loss(_W[:1], _X, _Y), ValueError,
+         r"^w has dimension 1 but X has 2 features$"),
+        (lambda: L.logistic_loss(_W, _X, _Y[:1]), ValueError,
+         r"^X has 2 samples but y has 1 labels$"),
+        (lambda: L.slam_binary_loss(_W, _X, _Y, 0.5j), TypeError, r"^alpha must be a real number"),
+        (lambda: L.slam_binary_loss(_W, _X, _Y, np.array([0.5, 0.5j])), TypeError,
+         r"^alpha must be real"),
+        (lambda: L.slam_binary_loss(_W, _X, _Y, 1.5), ValueError,
+         r"^alpha must be in \[0\.0, 1\.0\]"),
+        (lambda: L.slam_binary_loss(_W, _X, _Y, [0.5]), ValueError,
+         r"^alpha has 1 entries but X has 2 samples$"),
+        (lambda: L.slam_binary_loss(_W, _X, _Y, [0.5, 1.1]), ValueError,
+         r"^alpha must lie in \[0, 1\] for every sample$"),
+        (lambda: L.slam_binary_loss(_W, _X, _Y, [-0.1, 0.5]), ValueError, r"^alpha must lie"),
+        (lambda: L.forward_loss(_W, _X, _Y, _T * 1j), TypeError, r"^T must be real"),
+        (lambda: L.forward_loss(_W, _X, _Y, np.eye(3)), ValueError,
+         r"^T must be a 2x2 \(binary\) transition matrix, got shape \(3, 3\)$"),
+        (lambda: L.forward_loss(_W, _X, _Y, [[1.0]]), ValueError, r"^T must be at least 2 x 2"),
+        (lambda: L.backward_loss(_W, _X, _Y, [[0.5, 0.5], [0.5, 0.5]]), ValueError,
+         r"^T must be invertible \(det = 0\); e\.g\. eta = 1/2 is not$"),
+        (lambda: L.unbiased_loss(_W, _X, _Y, 0.5, 0.5), ValueError,
+         r"^rho_pos \+ rho_neg must be < 1, got 0\.5 \+ 0\.5 = 1\.0$"),
+        (lambda: L.unbiased_loss(_W, _X, _Y, 1.0, 0.0), ValueError, r"^rho_pos must be in"),
+        (lambda: L.unbiased_loss(_W, _X, _Y, 0.0, -0.1), ValueError, r"^rho_neg must be in"),
+        (lambda: L.leaky_relu_loss(_W, _X, _Y, 0.5), ValueError, r"^eta must be in \[0\.0, 0\.5\)"),
+        (lambda: L.symmetric_transition_matrix(0.5 + 0j), TypeError, r"^eta must be a real"),
+    ],
+)
+def test_bad_input_refused_in_one_line(call, exc, pattern):
+    with pytest.raises(exc, match=pattern) as info:
+        call()
+    assert "\n" not in str(info.value)
+
+
+def test_check_rho_pair_and_invertibility_edges():
+    assert L.check_rho_pair(0.0, 0.999) == (0.0, 0.999)
+    assert L.check_rho_pair(np.float64(0.25), 0.5) == (0.25, 0.5)
+    # det = 0.8 * 0.7 - 0.2 * 0.3 = 0.5: well inside; a nearly singular T is still accepted
+    T = np.array([[0.5 + 1e-6, 0.5 - 1e-6], [0.5, 0.5]])
+    value, _ = L.backward_loss(_W, _X, _Y, T)
+    assert np.isfinite(value)
+
+
+def test_exact_values_on_a_tiny_problem():
+    """Hand-computed values pin every formula (z = X w = [0.07, -0.23])."""
+    z = _X @ _W
+    u = _Y * z
+    sp = np.logaddexp(0.0, -u)
+    v, g = L.logistic_loss(_W, _X, _Y)
+    assert v == pytest.approx(sp.mean(), rel=1e-14)
+    np.testing.assert_allclose(g, (_X.T @ (-_Y / (1 + np.exp(u)))) / 2, rtol=1e-13)
+    a = 0.8
+    s = 1 / (1 + np.exp(-u))
+    v, g = L.slam_binary_loss(_W, _X, _Y, a)
+    assert v == pytest.approx(np.mean(-np.log(a * s + (1 - a) * (1 - s))), rel=1e-13)
+    dq = (2 * a - 1) * s * (1 - s) / (a * s + (1 - a) * (1 - s))
+    np.testing.assert_allclose(g, _X.T @ (-_Y * dq) / 2, rtol=1e-12)
+    p = 1 / (1 + np.exp(-z))
+    j = (_Y > 0).astype(int)
+    q = _T[1, j] * p + _T[0, j] * (1 - p)
+    v, _ = L.forward_loss(_W, _X, _Y, _T)
+    assert v == pytest.approx(np.mean(-np.log(q)), rel=1e-13)
+    Ti = np.linalg.inv(_T)
+    lvec = np.stack([np.logaddexp(0, z), np.logaddexp(0, -z)], axis=1)
+    v, _ = L.backward_loss(_W, _X, _Y, _T)
+    assert v == pytest.approx(np.mean((Ti[j] * lvec).sum(axis=1)), rel=1e-13)
+    eta = 0.2
+    v, g = L.leaky_relu_loss(_W, _X, _Y, eta)
+    t = -_Y * z
+    assert v == pytest.approx(np.mean(np.where(t >= 0, (1 - eta) * t, eta * t)), rel=1e-13)
+    np.testing.assert_allclose(g, _X.T @ (0.5 * ((1 - 2 * eta) * np.sign(z) - _Y)) / 2,
+                               rtol=1e-13)

@@ -220,3 +220,83 @@ def test_noise_bad_inputs():
 
 def test_public_api():
     assert {"RCN", "ClassConditional", "Massart", "TransitionNoise"} <= set(noise.__all__)
+
+
+# --------------------------------------------------------------------------- input hardening
+@pytest.mark.parametrize(
+    ("call", "exc", "pattern"),
+    [
+        (lambda: noise.RCN(0.1).corrupt(np.array([1, -1], complex)), TypeError, r"^y must be real"),
+        (lambda: noise.RCN(0.1).corrupt([True, True]), TypeError, r"^y must contain the numbers"),
+        (lambda: noise.RCN(0.1).corrupt([1, -1], random_state=True), TypeError,
+         r"^random_state must be"),
+        (lambda: noise.Massart(0.1).corrupt(np.ones((2, 2)) * 1j, [1, -1]), TypeError,
+         r"^X must be real"),
+        (lambda: noise.Massart(0.1, direction=[0.0, 0.0]), ValueError,
+         r"^direction must have nonzero norm$"),
+        (lambda: noise.Massart(0.1, direction=1.0), ValueError,
+         r"^direction must be 1-dimensional"),
+        (lambda: noise.Massart(0.1, direction=[1j, 1.0]), TypeError, r"^direction must be real"),
+        (lambda: noise.Massart(0.1, eta_fn=lambda X: np.full(len(X), 0.1 + 0j)).corrupt(
+            np.ones((2, 2)), [1, -1]), TypeError, r"^eta_fn\(X\) must return real numbers"),
+        (lambda: noise.TransitionNoise([[1.0]]), ValueError, r"^T must be at least 2 x 2"),
+        (lambda: noise.TransitionNoise(np.eye(2) * (1 + 0j)), TypeError, r"^T must be real"),
+        (lambda: noise.TransitionNoise(np.eye(2)).corrupt([0j, 1]), TypeError, r"^y must be real"),
+        (lambda: noise.TransitionNoise(np.eye(2)).corrupt([True, False]), TypeError,
+         r"^y must contain integer class labels"),
+        (lambda: noise.to_cleanlab_noise_matrix([[1.0]]), ValueError,
+         r"^T must be at least 2 x 2 \(two classes\), got shape \(1, 1\)$"),
+        (lambda: noise.from_cleanlab_noise_matrix([[1.0]]), ValueError,
+         r"^M must be at least 2 x 2 \(two classes\), got shape \(1, 1\)$"),
+        (lambda: noise.to_cleanlab_noise_matrix(np.eye(2) * 1j), TypeError, r"^T must be real"),
+        (lambda: noise.from_cleanlab_noise_matrix(np.eye(2) * 1j), TypeError, r"^M must be real"),
+        (lambda: noise.from_cleanlab_noise_matrix(np.ones((2, 3))), ValueError,
+         r"^M must be square, got shape \(2, 3\)$"),
+        (lambda: noise.from_cleanlab_noise_matrix([[1.5, 0.0], [-0.5, 1.0]]), ValueError,
+         r"^M has entries outside \[0, 1\]$"),
+        (lambda: noise.from_cleanlab_noise_matrix([[0.9, 0.1], [0.2, 0.8]]), ValueError,
+         r"^M must be column-stochastic"),
+        (lambda: noise.from_cleanlab_noise_matrix([[1 - 1e-6, 0.0], [0.0, 1.0]]), ValueError,
+         r"^M must be column-stochastic"),
+        (lambda: noise.symmetric_matrix(1e300, 0.1), ValueError, r"^k must be <= 10000"),
+        (lambda: noise.pair_flip_matrix(noise.MAX_CLASSES + 1, 0.1), ValueError,
+         r"^k must be <= 10000"),
+        (lambda: noise.symmetric_matrix(1, 0.1), ValueError, r"^k must be >= 2, got 1$"),
+        (lambda: noise.pair_flip_matrix(3, 1.5), ValueError, r"^eta must be in \[0\.0, 1\.0\]"),
+        (lambda: noise.ClassConditional(0.6, 0.4), ValueError, r"^rho_pos \+ rho_neg must be < 1"),
+        (lambda: noise.RCN(0.5), ValueError, r"^eta must be in \[0\.0, 0\.5\)"),
+        (lambda: noise.Massart(0.5), ValueError, r"^eta_max must be in"),
+    ],
+)
+def test_bad_input_refused_in_one_line(call, exc, pattern):
+    with pytest.raises(exc, match=pattern) as info:
+        call()
+    assert "\n" not in str(info.value)
+
+
+def test_cleanlab_round_trip_values_and_edges():
+    T = np.array([[0.7, 0.2, 0.1], [0.0, 1.0, 0.0], [0.25, 0.25, 0.5]])
+    M = noise.to_cleanlab_noise_matrix(T)
+    np.testing.assert_array_equal(M, T.T)
+    np.testing.assert_allclose(M.sum(axis=0), 1.0)
+    np.testing.assert_array_equal(noise.from_cleanlab_noise_matrix(M), T)
+    assert M.flags["C_CONTIGUOUS"]
+    # within the 1e-8 tolerance is accepted, beyond it is not (tested above)
+    noise.from_cleanlab_noise_matrix([[1 - 1e-9, 0.0], [1e-9, 1.0]])
+
+
+def test_symmetric_and_pair_flip_matrices_at_largest_k_stay_stochastic():
+    assert noise.symmetric_matrix(2, 0.3).tolist() == [[0.7, 0.3], [0.3, 0.7]]
+    P = noise.pair_flip_matrix(2, 0.3)
+    assert P.tolist() == [[0.7, 0.3], [0.3, 0.7]]
+    P3 = noise.pair_flip_matrix(3, 0.2)
+    np.testing.assert_allclose(P3, [[0.8, 0.2, 0], [0, 0.8, 0.2], [0.2, 0, 0.8]])
+
+
+def test_massart_direction_is_normalised_and_used():
+    m = noise.Massart(0.3, direction=[0.0, 5.0])
+    np.testing.assert_array_equal(m.direction, [0.0, 1.0])
+    X = np.array([[0.5, 0.2], [0.5, -0.2], [-0.3, 0.1]])
+    np.testing.assert_array_equal(m.flip_probabilities(X), [0.3, 0.0, 0.3])
+    with pytest.raises(ValueError, match=r"^direction must have dimension 3, got 2$"):
+        m.flip_probabilities(np.ones((2, 3)) * 0.1)

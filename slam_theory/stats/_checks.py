@@ -8,17 +8,23 @@ from typing import Any
 
 import numpy as np
 
-from slam_theory._validation import check_in_range
+from slam_theory._validation import check_in_range, reject_complex
 
-__all__ = ["as_bool_array", "as_float_array", "check_confidence", "check_increasing",
+#: Most bootstrap resamples accepted (``n_boot``): a larger count is refused before any work.
+MAX_BOOT = 1_000_000
+
+__all__ = ["MAX_BOOT", "as_bool_array", "as_float_array", "check_confidence", "check_increasing",
            "check_optional_real"]
 
 
 def as_float_array(a: Any, name: str, *, ndim: int | None = None, min_ndim: int = 1,
-                   positive: bool = False, allow_inf: bool = False) -> np.ndarray:
-    """``a`` as a float array; reject NaN (and inf unless ``allow_inf``), bad ndim, empties."""
+                   positive: bool = False, allow_inf: bool = False,
+                   allow_nan: bool = False) -> np.ndarray:
+    """``a`` as a float array; reject complex, NaN (unless ``allow_nan``), inf (unless
+    ``allow_inf``), bad ndim and empties."""
     if isinstance(a, str | bytes):
         raise TypeError(f"{name} must be array-like of numbers, got a string")
+    reject_complex(a, name)
     try:
         arr = np.asarray(a, dtype=float)
     except (TypeError, ValueError):
@@ -29,7 +35,7 @@ def as_float_array(a: Any, name: str, *, ndim: int | None = None, min_ndim: int 
         raise ValueError(f"{name} must be at least {min_ndim}-dimensional, got shape {arr.shape}")
     if arr.size == 0:
         raise ValueError(f"{name} must not be empty, got shape {arr.shape}")
-    if np.isnan(arr).any():
+    if not allow_nan and np.isnan(arr).any():
         raise ValueError(f"{name} contains NaN")
     if not allow_inf and np.isinf(arr).any():
         raise ValueError(f"{name} contains inf")

@@ -11,8 +11,14 @@ from typing import Any
 import numpy as np
 from scipy import stats as sps
 
-from slam_theory._validation import as_generator, check_choice, check_int
-from slam_theory.stats._checks import as_float_array, check_confidence
+from slam_theory._validation import (
+    as_generator,
+    check_bool,
+    check_choice,
+    check_int,
+    reject_complex,
+)
+from slam_theory.stats._checks import MAX_BOOT, as_float_array, check_confidence
 
 __all__ = ["bootstrap_ci", "percentile_interval", "slope_ci"]
 
@@ -46,7 +52,11 @@ def percentile_interval(samples: Any, confidence: float = 0.95) -> tuple[float, 
     (5.0, 95.0, 1.0)
     """
     conf = check_confidence(confidence)
-    s = np.asarray(samples, dtype=float).ravel()
+    reject_complex(samples, "samples")
+    try:
+        s = np.asarray(samples, dtype=float).ravel()
+    except (TypeError, ValueError):
+        raise TypeError(f"samples must be array-like of numbers, got {samples!r:.40}") from None
     ok = s[np.isfinite(s)]
     if ok.size == 0:
         return float("nan"), float("nan"), 0.0
@@ -92,7 +102,7 @@ def bootstrap_ci(
     confidence : float in (0, 1), default=0.95
     random_state : int, Generator, SeedSequence or None, default=0
     n_boot : int, default=1999
-        Bootstrap resamples.
+        Bootstrap resamples, ``1 <= n_boot <= 1_000_000``.
     method : {"BCa", "percentile", "basic"}, default="BCa"
         scipy's interval method.  BCa (bias-corrected and accelerated) is the default; if it
         gives NaN (a degenerate jackknife), the percentile interval of the finite replicates is
@@ -117,7 +127,7 @@ def bootstrap_ci(
     if not callable(statistic):
         raise TypeError(f"statistic must be callable, got {type(statistic).__name__}")
     conf = check_confidence(confidence)
-    b = check_int(n_boot, "n_boot", low=1)
+    b = check_int(n_boot, "n_boot", low=1, high=MAX_BOOT)
     meth = check_choice(method, "method", _METHODS)
     rng = as_generator(random_state)
     est = float(statistic(v, axis=-1))
@@ -162,6 +172,7 @@ def slope_ci(
     random_state : int, Generator, SeedSequence or None, default=0
     log : bool, default=True
     n_boot : int, default=1999
+        Bootstrap resamples, ``1 <= n_boot <= 1_000_000``.
     method : {"BCa", "percentile", "basic"}, default="BCa"
         scipy's method.  A resample whose ``x`` are all equal has no slope; when any
         resample has none (likely with very few points), or BCa gives NaN, the interval is the
@@ -181,8 +192,9 @@ def slope_ci(
     >>> bool(lo < -0.5 < hi), bool(hi - lo < 0.2)
     (True, True)
     """
-    xa = as_float_array(x, "x", ndim=1, positive=bool(log))
-    ya = as_float_array(y, "y", ndim=1, positive=bool(log))
+    log = check_bool(log, "log")
+    xa = as_float_array(x, "x", ndim=1, positive=log)
+    ya = as_float_array(y, "y", ndim=1, positive=log)
     if xa.shape != ya.shape:
         raise ValueError(f"y must have the shape of x {xa.shape}, got {ya.shape}")
     if xa.size < 3:
@@ -190,7 +202,7 @@ def slope_ci(
     if np.unique(xa).size < 2:
         raise ValueError("x must have at least two distinct values")
     conf = check_confidence(confidence)
-    b = check_int(n_boot, "n_boot", low=1)
+    b = check_int(n_boot, "n_boot", low=1, high=MAX_BOOT)
     meth = check_choice(method, "method", _METHODS)
     rng = as_generator(random_state)
     if log:

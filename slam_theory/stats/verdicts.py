@@ -13,6 +13,7 @@ import numpy as np
 
 from slam_theory._validation import as_generator, check_in_range, check_int
 from slam_theory.stats._checks import (
+    MAX_BOOT,
     as_bool_array,
     as_float_array,
     check_confidence,
@@ -78,6 +79,7 @@ def check_rate(
         Fraction of seeds that must have reached the target.
     confidence : float in (0, 1), default=0.95
     n_boot : int, default=999
+        Bootstrap resamples, ``1 <= n_boot <= 1_000_000``.
     random_state : int, Generator, SeedSequence or None, default=0
     max_width : float, default=1.0
         Widest interval that can support ``"consistent"``.
@@ -178,7 +180,7 @@ def check_rate(
         raise ValueError(f"floor must be <= ceiling, got floor={lo_b:g} > ceiling={hi_b:g}")
     succ = check_in_range(success, "success", 0.0, 1.0, low_inclusive=False)
     conf = check_confidence(confidence)
-    b = check_int(n_boot, "n_boot", low=1)
+    b = check_int(n_boot, "n_boot", low=1, high=MAX_BOOT)
     rng = as_generator(random_state)
     width_max = check_in_range(max_width, "max_width", 0.0, math.inf, low_inclusive=False)
     minp = check_int(min_points, "min_points", low=2)
