@@ -332,7 +332,7 @@ def _decide(
     bounds = f"[{_fmt(floor)}, {_fmt(ceiling)}]"
     fail = []
     if ceiling is not None:
-        fail.append(f"lay wholly above {ceiling:g}")
+        fail.append(f"above {ceiling:g}")
     if floor is not None:
         fail.append(f"below {floor:g}")
     extra = (
@@ -344,5 +344,5 @@ def _decide(
         "consistent",
         f"exponent {exponent:.2f}, {ci} meets {bounds}, local slopes "
         f"{local.min():.2f}-{local.max():.2f} settle, {k}/{p} values reached; it would fail "
-        f"if the interval {' or '.join(fail)}{extra}",
+        f"if the interval lay wholly {' or '.join(fail)}{extra}",
     )

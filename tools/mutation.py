@@ -1,0 +1,234 @@
+"""Mutation testing of slam_theory, one module group at a time, and its score per module.
+
+Usage (from the repository root; ``make mutation`` runs the first form)::
+
+    python tools/mutation.py                       # every module group below, then the kernels
+    python tools/mutation.py stats noise           # only these groups
+    python tools/mutation.py --kernels-only        # only the curated numba-kernel mutants
+    python tools/mutation.py --report-only stats   # re-read a finished run, print the score
+
+Each group is run by mutmut (3.x, configured by ``[tool.mutmut]`` in pyproject.toml) in its own
+copy of the tree under ``--workdir``, with ``only_mutate`` set to the group's files and only the
+group's own test files selected, so a run takes minutes.  mutmut cannot mutate Numba ``@njit``
+functions (its trampolines are plain Python), so ``slam_theory/_kernels/`` is excluded from it and
+handled by :data:`KERNEL_MUTANTS` instead: each is a small text edit applied to a copy of the
+kernel file, one at a time, with only the relevant test files run (a kill is a failing run).
+
+Survivors that are equivalent mutants (no input can tell them apart from the original) are listed,
+each with its reason, in ``tools/mutation_equivalent.toml``; the score of a group is
+``killed / (total - equivalent)``.  mutmut names mutants by function and index, so after a function
+changes, its entries must be checked again: an entry whose mutant was killed or no longer exists is
+reported as stale.  The per-group result is printed and written to ``--out`` (JSON).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import tomllib
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+
+#: group -> (files mutmut mutates, test files it runs).  The trial store is ``results``.
+GROUPS: dict[str, tuple[list[str], list[str]]] = {
+    "stats": (["slam_theory/stats/*"],
+              ["tests/test_stats.py", "tests/test_stats_calibration.py",
+               "tests/test_stats_mutants.py"]),
+    "noise": (["slam_theory/noise.py"], ["tests/test_noise.py"]),
+    "losses": (["slam_theory/losses.py"], ["tests/test_losses.py"]),
+    "bounds": (["slam_theory/bounds.py"], ["tests/test_bounds.py"]),
+    "validation": (["slam_theory/_validation.py"], ["tests/test_validation.py"]),
+    "data": (["slam_theory/data/*"], ["tests/test_data.py"]),
+    "halfspaces": (["slam_theory/halfspaces/*"],
+                   ["tests/test_halfspaces.py", "tests/test_halfspaces_alg1.py",
+                    "tests/test_halfspaces_registry.py"]),
+    "distill": (["slam_theory/distill/*"],
+                ["tests/test_distill.py", "tests/test_distill_classifier.py",
+                 "tests/test_distill_mixing.py", "tests/test_distill_student.py"]),
+    "results": (["slam_theory/results/*"], ["tests/test_store.py"]),
+}
+
+#: Curated mutants of the Numba kernels: (name, file, original text, mutated text, test files).
+#: Each original text must occur exactly once in its file (else the mutant is reported stale).
+KERNEL_MUTANTS: list[tuple[str, str, str, str, list[str]]] = [
+    ("alg1_no_projection", "slam_theory/_kernels/halfspaces.py",
+     "if nrm > 1.0:", "if False and nrm > 1.0:",
+     ["tests/test_halfspaces_alg1.py", "tests/test_halfspaces.py"]),
+    ("leaky_relu_grad_sign", "slam_theory/_kernels/losses.py",
+     "(1.0 - 2.0 * eta)", "(1.0 + 2.0 * eta)", ["tests/test_losses.py"]),
+]
+
+KILLED = {"killed", "timeout", "segfault", "caught by type check"}
+
+
+def _copy_tree(dest: Path) -> None:
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.mkdir(parents=True)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis", "mutants")
+    for name in ("slam_theory", "tests"):
+        shutil.copytree(ROOT / name, dest / name, ignore=ignore)
+    for name in ("pyproject.toml", "README.md"):
+        if (ROOT / name).exists():
+            shutil.copy2(ROOT / name, dest / name)
+
+
+def _write_group_config(dest: Path, only: list[str], tests: list[str]) -> None:
+    """pyproject.toml of the copy: the repository's ``[tool.mutmut]``, narrowed to the group."""
+    text = (dest / "pyproject.toml").read_text()
+    base = tomllib.loads(text).get("tool", {}).get("mutmut", {})
+    cfg = dict(base)
+    cfg["only_mutate"] = only
+    cfg["pytest_add_cli_args_test_selection"] = [t for t in tests if (dest / t).exists()]
+    text = re.sub(r"(?ms)^\[tool\.mutmut\]\n.*?(?=^\[|\Z)", "", text)
+    lines = ["[tool.mutmut]"] + [f"{k} = {json.dumps(v)}" for k, v in cfg.items()]
+    (dest / "pyproject.toml").write_text(text.rstrip() + "\n\n" + "\n".join(lines) + "\n")
+
+
+def _statuses(dest: Path) -> dict[str, str]:
+    from mutmut.stats import status_by_exit_code
+
+    out: dict[str, str] = {}
+    for meta in (dest / "mutants").rglob("*.meta"):
+        codes = json.loads(meta.read_text()).get("exit_code_by_key", {})
+        out.update({k: status_by_exit_code[v] for k, v in codes.items()})
+    return out
+
+
+def _diff(dest: Path, name: str) -> str:
+    res = subprocess.run([sys.executable, "-m", "mutmut", "show", name], cwd=dest,
+                         capture_output=True, text=True, check=False)
+    keep = [ln for ln in res.stdout.splitlines()
+            if ln[:1] in "+-" and not ln.startswith(("+++", "---"))]
+    return " | ".join(ln.strip() for ln in keep)[:300]
+
+
+def _equivalents() -> dict[str, dict[str, str]]:
+    path = ROOT / "tools" / "mutation_equivalent.toml"
+    return tomllib.loads(path.read_text()) if path.exists() else {}
+
+
+def score_group(group: str, dest: Path, seconds: float | None) -> dict[str, Any]:
+    st = _statuses(dest)
+    equiv = _equivalents().get(group, {})
+    counts: dict[str, int] = {}
+    for s in st.values():
+        counts[s] = counts.get(s, 0) + 1
+    killed = sum(v for k, v in counts.items() if k in KILLED)
+    survivors = sorted(k for k, s in st.items() if s not in KILLED and s != "not checked")
+    eq = [k for k in survivors if k in equiv]
+    stale = sorted(k for k in equiv if st.get(k) not in (None, "survived", "no tests")
+                   or k not in st)
+    live = [k for k in survivors if k not in equiv]
+    total = len(st)
+    denom = total - len(eq)
+    return {
+        "group": group,
+        "total": total,
+        "killed": killed,
+        "equivalent": len(eq),
+        "survived": len(live),
+        "not_checked": counts.get("not checked", 0),
+        "score": killed / denom if denom else None,
+        "by_status": counts,
+        "survivors": {k: _diff(dest, k) for k in live},
+        "stale_equivalent_entries": stale,
+        "seconds": seconds,
+    }
+
+
+def run_group(group: str, workdir: Path, max_children: int, report_only: bool) -> dict[str, Any]:
+    only, tests = GROUPS[group]
+    dest = workdir / group
+    seconds = None
+    if not report_only:
+        _copy_tree(dest)
+        _write_group_config(dest, only, tests)
+        t0 = time.perf_counter()
+        with open(dest / "mutmut.log", "w") as log:
+            subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children",
+                            str(max_children)], cwd=dest, stdout=log, stderr=subprocess.STDOUT,
+                           check=False, env={**os.environ, "PYTHONHASHSEED": "0"})
+        seconds = round(time.perf_counter() - t0, 1)
+    return score_group(group, dest, seconds)
+
+
+def run_kernels(workdir: Path) -> dict[str, Any]:
+    """Apply each curated kernel mutant to a copy, run its tests; killed = the run fails."""
+    dest = workdir / "kernels"
+    _copy_tree(dest)
+    results: dict[str, str] = {}
+    t0 = time.perf_counter()
+    for name, rel, old, new, tests in KERNEL_MUTANTS:
+        path = dest / rel
+        src = path.read_text()
+        if src.count(old) != 1:
+            results[name] = "stale"
+            continue
+        path.write_text(src.replace(old, new))
+        try:
+            res = subprocess.run(
+                [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
+                 *[t for t in tests if (dest / t).exists()]],
+                cwd=dest, capture_output=True, text=True, check=False,
+                env={**os.environ, "PYTHONPATH": str(dest), "NUMBA_CACHE_DIR": str(dest / ".nc")},
+            )
+            results[name] = "killed" if res.returncode == 1 else (
+                "survived" if res.returncode == 0 else f"error (exit {res.returncode})")
+        finally:
+            path.write_text(src)
+    checked = [v for v in results.values() if v in ("killed", "survived")]
+    killed = sum(v == "killed" for v in results.values())
+    return {"group": "kernels", "total": len(checked), "killed": killed, "equivalent": 0,
+            "survived": len(checked) - killed, "score": killed / len(checked) if checked else None,
+            "mutants": results, "seconds": round(time.perf_counter() - t0, 1)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("groups", nargs="*", help=f"groups to run (default: all of {list(GROUPS)})")
+    ap.add_argument("--workdir", type=Path, default=Path("/tmp/slam-mutation"))
+    ap.add_argument("--max-children", type=int, default=2)
+    ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "mutation.json")
+    ap.add_argument("--report-only", action="store_true", help="score a finished run only")
+    ap.add_argument("--kernels-only", action="store_true")
+    ap.add_argument("--no-kernels", action="store_true")
+    args = ap.parse_args(argv)
+    unknown = [g for g in args.groups if g not in GROUPS]
+    if unknown:
+        ap.error(f"unknown group(s) {unknown}; choose from {list(GROUPS)}")
+    groups = [] if args.kernels_only else (args.groups or list(GROUPS))
+    previous = json.loads(args.out.read_text()) if args.out.exists() else {}
+    record = dict(previous.get("groups", {}))
+    for g in groups:
+        r = run_group(g, args.workdir, args.max_children, args.report_only)
+        record[g] = r
+        pct = "n/a" if r["score"] is None else f"{100 * r['score']:.1f}%"
+        print(f"{g:12s} killed {r['killed']:4d} / {r['total'] - r['equivalent']:4d} non-equivalent"
+              f" ({r['equivalent']} equivalent, {r['survived']} survived, "
+              f"{r['not_checked']} not checked): {pct}  [{r['seconds']} s]", flush=True)
+        if r["stale_equivalent_entries"]:
+            print(f"  stale equivalent entries: {r['stale_equivalent_entries']}")
+    if (args.kernels_only or not args.groups) and not args.no_kernels:
+        r = run_kernels(args.workdir)
+        record["kernels"] = r
+        print(f"{'kernels':12s} killed {r['killed']:4d} / {r['total']:4d}: {r['mutants']}")
+    import mutmut
+
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps({"tool": f"mutmut {mutmut.__version__}", "groups": record},
+                                   indent=1, sort_keys=True) + "\n")
+    print(f"written {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
