@@ -84,3 +84,20 @@ def test_thresholds_at_the_first_grid_point_are_not_a_rate():
     out = judge_claim(rows, CLAIM, ["mean"])
     assert out["below_grid"] == [0.2]
     assert out["verdict"] != "consistent"
+
+
+def test_figure_draws_each_claim_and_nothing_without_claims(tmp_path):
+    import json
+
+    from slam_theory.experiments.rates_figures import CAPTIONS, fig_rate_claims
+
+    rows = rows_for("alg", 1.5) + rows_for("mean")
+    summary = analysis(rows, {"claims": [CLAIM], "analysis_params": {"controls": ["mean"]}})
+    exp = tmp_path / "rate_eps"
+    exp.mkdir()
+    (exp / "summary.json").write_text(json.dumps(summary))
+    paths = fig_rate_claims(exp, tmp_path / "figs")
+    assert sorted(p.name for p in paths) == ["rate_eps.pdf", "rate_eps.png"]
+    assert all(p.stat().st_size > 1000 for p in paths) and "rate_eps" in CAPTIONS
+    (exp / "summary.json").write_text(json.dumps({"claims": []}))
+    assert fig_rate_claims(exp, tmp_path / "none") == []
