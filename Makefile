@@ -1,10 +1,34 @@
-.PHONY: test mutation
+# Two commands on a fresh machine: `make reproduce` (the main job) and `make test` (the suite).
+# Each creates .venv/ and installs the package with its test extras into it on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
 
-# The README test command.
-test:
-	python -m pytest
+.PHONY: setup reproduce test bench mutation
 
-# Mutation testing (long: not run in CI). Needs the extra: pip install -e ".[mutation]".
-# Prints the score per module and writes benchmarks/mutation.json.
-mutation:
-	python tools/mutation.py
+$(BIN)/slam-theory: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev,dask,cleanlab]"
+	touch $@
+
+setup: $(BIN)/slam-theory
+
+# The main job: every experiment's quick preset, the figures and results/REPORT.md.
+reproduce: setup
+	$(BIN)/slam-theory reproduce --quick --jobs 2
+
+# The README test command (ruff, then python -m pytest); .ci/run runs it.
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+# Speed against peers measured in the same run.
+bench: setup
+	$(BIN)/slam-theory bench --json > benchmarks/results.json
+
+# Mutation testing (long: not run in CI). Prints the score per module and writes
+# benchmarks/mutation.json.
+mutation: setup
+	$(BIN)/python -m pip install --quiet -e ".[mutation]"
+	$(BIN)/python tools/mutation.py
