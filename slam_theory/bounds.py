@@ -323,7 +323,7 @@ def ddkwz23_iterations(gamma: Any, eps: Any, eta: Any = 0.0) -> np.ndarray:
     DDKWZ23 (arXiv:2306.16352), Algorithm 1.
     """
     g, e, h = np.broadcast_arrays(_gamma(gamma), _eps(eps), _eta(eta))
-    with np.errstate(over="ignore"):
+    with np.errstate(over="ignore", divide="ignore"):
         T = np.ceil(16.0 * (1.0 - h) ** 2 / (g**2 * e**2) - 1.0 - 1e-9)
     return _as_count(T, "T", "gamma * eps is too small")
 

@@ -235,3 +235,37 @@ def test_edges_of_each_range_are_accepted_with_exact_values():
     assert out.tolist() == [math.ceil(4 * math.log(8)), math.ceil(math.log(8))]
     assert type(B.information_theoretic(0.5, 0.5)) is np.float64
     assert B.information_theoretic([0.5, 0.25], 0.5).shape == (2,)
+
+
+# --------------------------------------------------------------------------- mutation survivors
+def test_no_warnings_on_documented_paths():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert float(B.sgd_stationarity(0)) == math.inf
+        with pytest.raises(ValueError, match=r"gamma \* eps is too small$"):
+            B.ddkwz23_iterations(1e-200, 1e-200)
+        with pytest.raises(ValueError, match=r"gamma too small \(or constant too large\)$"):
+            B.jl_dimension(1e-200)
+        with pytest.raises(ValueError, match=r"^m = "):
+            B.jl_dimension(1e-160)
+
+
+def test_defaults_are_the_documented_ones():
+    assert float(B.sgd_stationarity(4)) == 1.5  # (2 * 1 + 1 * 1) / sqrt(4)
+    assert float(B.ddkwz23_sample_complexity(0.5, 0.5, 0.25)) == pytest.approx(
+        (1 * 0.5 / 0.5 + 0.25 / (0.25 * 0.25)) * math.log(10.0))
+    assert float(B.ddkwz23_sample_complexity(0.5, 1.0, 0.0, d=3, delta=0.01)) == pytest.approx(
+        3 / 0.5 * math.log(100.0))
+
+
+def test_jl_dimension_rounds_an_exact_integer_down():
+    assert int(B.jl_dimension(1.0, beta=0.5, constant=10 / math.log(8.0))) == 10
+
+
+def test_eta_validated_even_where_unused():
+    with pytest.raises(ValueError, match=r"^eta must be in"):
+        B.slam_sample_complexity(0.1, 0.1, eta=0.7)
+    with pytest.raises(TypeError, match=r"^gamma must be a real number or array"):
+        B.slam_sample_complexity(0.1, ["a"])

@@ -302,3 +302,55 @@ def test_exact_values_on_a_tiny_problem():
     assert v == pytest.approx(np.mean(np.where(t >= 0, (1 - eta) * t, eta * t)), rel=1e-13)
     np.testing.assert_allclose(g, _X.T @ (0.5 * ((1 - 2 * eta) * np.sign(z) - _Y)) / 2,
                                rtol=1e-13)
+
+
+# --------------------------------------------------------------------------- mutation survivors
+def test_forward_loss_accepts_a_singular_matrix():
+    value, grad = L.forward_loss(_W, _X, _Y, [[0.5, 0.5], [0.5, 0.5]])
+    assert value == pytest.approx(np.log(2.0)) and np.allclose(grad, 0.0)
+
+
+@pytest.mark.parametrize(
+    "T", [[[0.9, 0.1], [0.0, 1.0]], [[0.6, 0.4], [1.0, 0.0]], [[0.5, 0.5], [0.2, 0.8]],
+          [[1.0, 0.0], [1 - 1e-12, 1e-12]]],
+)
+def test_backward_loss_on_invertible_matrices_with_zero_or_equal_entries(T):
+    """det = T00 T11 - T01 T10 is nonzero (down to exactly 1e-12): accepted, matches T^-1 l."""
+    value, _ = L.backward_loss(_W, _X, _Y, T)
+    z = _X @ _W
+    Ti = np.linalg.inv(np.asarray(T))
+    j = (_Y > 0).astype(int)
+    lvec = np.stack([np.logaddexp(0, z), np.logaddexp(0, -z)], axis=1)
+    assert value == pytest.approx(np.mean((Ti[j] * lvec).sum(axis=1)), rel=1e-9)
+
+
+def test_alpha_array_edges_and_shape():
+    v0, _ = L.slam_binary_loss(_W, _X, _Y, [0.0, 1.0])
+    u = _Y * (_X @ _W)
+    want = np.mean([np.logaddexp(0, u[0]), np.logaddexp(0, -u[1])])
+    assert v0 == pytest.approx(want, rel=1e-13)
+    with pytest.raises(ValueError, match=r"^alpha must be 1-dimensional"):
+        L.slam_binary_loss(_W, _X, _Y, [[0.5], [0.5]])
+
+
+def test_sample_count_message_uses_the_sample_axis():
+    X = np.ones((3, 2)) * 0.1
+    with pytest.raises(ValueError, match=r"^X has 3 samples but y has 2 labels$"):
+        L.logistic_loss(_W, X, [1, -1])
+
+
+def test_alpha_zero_or_one_warns_nothing():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        L.slam_binary_loss(_W, _X, _Y, 1.0)
+        L.slam_binary_loss(_W, _X, _Y, 0.0)
+        L.forward_loss(_W, _X, _Y, np.eye(2))
+
+
+@pytest.mark.parametrize(("rp", "rn", "name"), [(0.0, 1.0, "rho_neg"), (0.0, 1.5, "rho_neg"),
+                                                (1.0, 0.0, "rho_pos")])
+def test_rho_out_of_range_names_the_rate(rp, rn, name):
+    with pytest.raises(ValueError, match=rf"^{name} must be in \[0\.0, 1\.0\)"):
+        L.check_rho_pair(rp, rn)

@@ -300,3 +300,129 @@ def test_massart_direction_is_normalised_and_used():
     np.testing.assert_array_equal(m.flip_probabilities(X), [0.3, 0.0, 0.3])
     with pytest.raises(ValueError, match=r"^direction must have dimension 3, got 2$"):
         m.flip_probabilities(np.ones((2, 3)) * 0.1)
+
+
+# --------------------------------------------------------------------------- mutation survivors
+def test_corrupt_returns_int64_and_uses_its_seed():
+    y = np.array([1, -1] * 50)
+    for model, args in (
+        (noise.RCN(0.3), (y,)),
+        (noise.ClassConditional(0.3, 0.1), (y,)),
+        (noise.Massart(0.4), (np.random.default_rng(0).normal(size=(100, 3)), y)),
+    ):
+        a = model.corrupt(*args, random_state=5)
+        assert a.dtype == np.int64
+        assert np.array_equal(a, model.corrupt(*args, random_state=5))
+        assert not np.array_equal(a, model.corrupt(*args, random_state=6))
+    tn = noise.TransitionNoise([[0.5, 0.5], [0.5, 0.5]])
+    c = np.zeros(100, dtype=int)
+    assert np.array_equal(tn.corrupt(c, random_state=5), tn.corrupt(c, random_state=5))
+    assert not np.array_equal(tn.corrupt(c, random_state=5), tn.corrupt(c, random_state=6))
+
+
+def test_transition_noise_matches_the_inverse_cdf_reference():
+    T = np.array([[0.0, 0.3, 0.7], [0.2, 0.0, 0.8], [0.1, 0.1, 0.8]])
+    y = np.array([0, 1, 2] * 200)
+    out = noise.TransitionNoise(T).corrupt(y, random_state=3)
+    u = np.random.default_rng(3).random(y.size)
+    ref = np.array([np.searchsorted(np.cumsum(T[c]), ui, side="right") for c, ui in zip(y, u)])
+    np.testing.assert_array_equal(out, np.minimum(ref, 2))
+    assert not np.any((y == 0) & (out == 0)) and not np.any((y == 1) & (out == 1))
+    # float labels with integral values are the same labels; float32 too
+    np.testing.assert_array_equal(noise.TransitionNoise(T).corrupt(y.astype(np.float32), 3), out)
+    np.testing.assert_array_equal(noise.TransitionNoise(T).corrupt(y.astype(float), 3), out)
+    assert noise.TransitionNoise(T).corrupt([2], random_state=0).shape == (1,)
+
+
+@pytest.mark.parametrize(
+    ("y", "exc", "pattern"),
+    [
+        ([[0, 1]], ValueError, r"^y must be a non-empty 1-dimensional array, got shape \(1, 2\)$"),
+        ([], ValueError, r"^y must be a non-empty 1-dimensional array"),
+        ([0.5, 1.0], TypeError, r"^y must contain integer class labels, got dtype float64$"),
+        ([0, 2], ValueError, r"^y must contain classes in \[0, 1\]$"),
+        ([-1, 0], ValueError, r"^y must contain classes in \[0, 1\]$"),
+    ],
+)
+def test_transition_noise_corrupt_refusals(y, exc, pattern):
+    with pytest.raises(exc, match=pattern):
+        noise.TransitionNoise(np.eye(2)).corrupt(y)
+
+
+def test_transition_matrix_is_cleaned_exactly_and_read_only():
+    tn = noise.TransitionNoise([[1 + 5e-9, -5e-9], [0.3, 0.7 + 1e-8]])
+    T = tn.T
+    assert (T >= 0).all()
+    np.testing.assert_allclose(T.sum(axis=1), 1.0, rtol=0, atol=1e-15)
+    assert T[1, 0] == pytest.approx(0.3 / (1 + 1e-8), rel=1e-15)
+    with pytest.raises(ValueError):
+        T[0, 0] = 0.5
+    assert tn.n_classes == 2 and tn.transition_matrix().flags.writeable
+
+
+def test_massart_default_region_is_the_last_coordinate_positive():
+    m = noise.Massart(0.3)
+    X = np.array([[0.1, 0.2, 0.5], [0.1, 0.2, -0.5], [-0.9, 0.9, 0.0], [0.5, -0.5, 1e-9]])
+    np.testing.assert_array_equal(m.flip_probabilities(X), [0.3, 0.0, 0.0, 0.3])
+    p = noise.Massart(0.3, eta_fn=lambda X: [0, 0, 0, 0]).flip_probabilities(X)
+    assert p.dtype == np.float64
+    at_max = noise.Massart(0.3, eta_fn=lambda X: np.full(len(X), 0.3)).flip_probabilities(X)
+    assert at_max.tolist() == [0.3] * 4
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "exc", "pattern"),
+    [
+        ({"eta_fn": 3}, TypeError, r"^eta_fn must be callable or None, got int$"),
+        ({"eta_fn": lambda X: [object()] * len(X)}, TypeError,
+         r"^eta_fn\(X\) must return an array of floats$"),
+        ({"eta_fn": lambda X: [np.nan] * len(X)}, ValueError,
+         r"^eta_fn\(X\) returned NaN or inf$"),
+        ({"eta_fn": lambda X: [0.5] * len(X)}, ValueError,
+         r"^eta_fn\(X\) must lie in \[0, eta_max=0\.3\]"),
+    ],
+)
+def test_massart_eta_fn_refusals(kwargs, exc, pattern):
+    with pytest.raises(exc, match=pattern):
+        noise.Massart(0.3, **kwargs).corrupt(np.ones((2, 2)) * 0.1, [1, -1])
+
+
+def test_massart_needs_2d_features():
+    with pytest.raises(ValueError, match=r"^X must be 2-dimensional"):
+        noise.Massart(0.3).flip_probabilities([0.1, 0.2])
+
+
+@pytest.mark.parametrize(
+    ("call", "pattern"),
+    [
+        (lambda: noise.ClassConditional(1.0, 0.0), r"^rho_pos must be in \[0\.0, 1\.0\)"),
+        (lambda: noise.ClassConditional(1.5, 0.0), r"^rho_pos must be in \[0\.0, 1\.0\)"),
+        (lambda: noise.ClassConditional(0.0, 1.0), r"^rho_neg must be in \[0\.0, 1\.0\)"),
+        (lambda: noise.ClassConditional(0.0, 1.5), r"^rho_neg must be in \[0\.0, 1\.0\)"),
+        (lambda: noise.symmetric_matrix(3, 1.5), r"^eta must be in \[0\.0, 1\.0\]"),
+        (lambda: noise.pair_flip_matrix(1, 0.1), r"^k must be >= 2, got 1$"),
+        (lambda: noise.from_cleanlab_noise_matrix([0.5, 0.5]), r"^M must be 2-dimensional"),
+    ],
+)
+def test_parameter_refusals_name_the_argument(call, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        call()
+
+
+def test_class_conditional_flips_by_class():
+    y = np.array([1] * 4000 + [-1] * 4000)
+    out = noise.ClassConditional(0.4, 0.0).corrupt(y, random_state=0)
+    assert np.all(out[4000:] == -1)
+    assert 0.35 < np.mean(out[:4000] == -1) < 0.45
+
+
+def test_from_cleanlab_bounds_exactly():
+    noise.from_cleanlab_noise_matrix([[-1e-8, 0.0], [1 + 1e-8, 1.0]])
+    with pytest.raises(ValueError, match=r"^M has entries outside \[0, 1\]$"):
+        noise.from_cleanlab_noise_matrix([[-1e-6, 0, 0], [0.5, 1, 0], [0.5 + 1e-6, 0, 1]])
+    with pytest.raises(ValueError, match=r"^M has entries outside"):
+        noise.from_cleanlab_noise_matrix([[1 + 2e-8, 0, 0], [-1e-8, 1, 0], [-1e-8, 0, 1]])
+    noise.from_cleanlab_noise_matrix([[1.0, 0.0], [1.5e-8, 1.0]])
+    noise.from_cleanlab_noise_matrix([[1.0, 0.0], [2.0000000005e-8, 1.0]])
+    with pytest.raises(ValueError, match="column-stochastic"):
+        noise.from_cleanlab_noise_matrix([[1.0, 0.0], [2.2e-8, 1.0]])

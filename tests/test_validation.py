@@ -164,3 +164,65 @@ def test_a_check_that_accepts_everything_fails_this_module():
     with pytest.raises(pytest.fail.Exception):
         with pytest.raises(TypeError, match=r"^X must be real"):
             (lambda a, name: np.asarray(a, dtype=complex).real)([1, 1j], "X")
+
+
+# --------------------------------------------------------------------------- mutation survivors
+def test_random_state_from_a_legacy_randomstate_is_pinned():
+    want = np.random.default_rng(np.random.RandomState(4).randint(0, 2**31 - 1, size=4))
+    assert V.as_generator(np.random.RandomState(4)).random(3).tolist() == want.random(3).tolist()
+
+
+def test_binary_label_error_lists_the_first_five_values():
+    with pytest.raises(ValueError, match=r"got values \[-3, -2, 0, 2, 3\]$"):
+        V.check_binary_labels([-3, -2, 0, 2, 3, 4, 5])
+
+
+def test_finite_check_applies_to_every_float_dtype():
+    with pytest.raises(ValueError, match=r"^x contains NaN or inf$"):
+        V.check_finite_array([np.nan], "x", dtype=np.float32)
+    assert V.check_finite_array([3], "x", dtype=np.int64).tolist() == [3]
+
+
+@pytest.mark.parametrize("check", [V.check_proba_matrix, V.check_transition_matrix])
+def test_matrix_checks_refuse_1d_and_name_the_argument(check):
+    with pytest.raises(ValueError, match=r"^P must be 2-dimensional"):
+        check([0.5, 0.5], "P")
+
+
+def test_proba_matrix_entry_and_sum_bounds_exactly():
+    atol = 1e-6
+    # an entry exactly at -atol or 1 + atol is inside; beyond it is outside
+    V.check_proba_matrix([[-atol, 0.5, 0.5 + atol]], "f")
+    V.check_proba_matrix([[1 + atol, -atol]], "f")
+    with pytest.raises(ValueError, match=r"^f has entries outside \[0, 1\]$"):
+        V.check_proba_matrix([[-0.1, 0.6, 0.5]], "f")  # only a negative entry
+    with pytest.raises(ValueError, match=r"^f has entries outside \[0, 1\]$"):
+        V.check_proba_matrix([[1.1, 0.0]], "f")  # only an entry above 1
+    with pytest.raises(ValueError, match=r"^f has entries outside"):
+        V.check_proba_matrix([[1 + 2 * atol, -atol, -atol]], "f")
+    # row sums: deviation allowed up to atol * k + atol (0.75 with atol 0.25, k = 2)
+    V.check_proba_matrix([[1.0, 0.75]], "f", atol=0.25)
+    V.check_proba_matrix([[1.0, 0.5]], "f", atol=0.25)
+    with pytest.raises(ValueError, match=r"row 0 sums to 1\.8"):
+        V.check_proba_matrix([[1.05, 0.75]], "f", atol=0.25)
+
+
+def test_transition_matrix_entry_and_sum_bounds_exactly():
+    atol = 1e-8
+    V.check_transition_matrix([[1 + atol, -atol], [-atol, 1 + atol]])
+    with pytest.raises(ValueError, match=r"^T has entries outside \[0, 1\]$"):
+        V.check_transition_matrix([[-1e-6, 0.5, 0.5 + 1e-6], [0, 1, 0], [0, 0, 1]])
+    with pytest.raises(ValueError, match=r"^T has entries outside"):
+        V.check_transition_matrix([[1 + 2 * atol, -atol, -atol], [0, 1, 0], [0, 0, 1]])
+    # row sums within atol * k + 1e-12 (2e-8 + 1e-12 for k = 2)
+    V.check_transition_matrix([[1.0, 1.5e-8], [0.0, 1.0]])
+    V.check_transition_matrix([[1.0, 2.0000000005e-8], [0.0, 1.0]])
+    with pytest.raises(ValueError, match="row-stochastic"):
+        V.check_transition_matrix([[1.0, 2.2e-8], [0.0, 1.0]])
+
+
+def test_unit_vector_refuses_2d_and_names_the_argument():
+    with pytest.raises(ValueError, match=r"^w_star must be 1-dimensional"):
+        V.check_unit_vector([[1.0]], "w_star", 1)
+    with pytest.raises(ValueError, match=r"^w_star contains NaN"):
+        V.check_unit_vector([np.nan], "w_star", 1)
