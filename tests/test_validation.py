@@ -226,3 +226,8 @@ def test_unit_vector_refuses_2d_and_names_the_argument():
         V.check_unit_vector([[1.0]], "w_star", 1)
     with pytest.raises(ValueError, match=r"^w_star contains NaN"):
         V.check_unit_vector([np.nan], "w_star", 1)
+
+
+def test_proba_matrix_names_the_argument_on_nan():
+    with pytest.raises(ValueError, match=r"^teacher_proba contains NaN or inf$"):
+        V.check_proba_matrix([[np.nan, 1.0]], "teacher_proba")

@@ -56,12 +56,18 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
     "results": (["slam_theory/results/*"], ["tests/test_store.py"]),
 }
 
+_ALG1_TESTS = ["tests/test_halfspaces_alg1.py", "tests/test_halfspaces.py",
+               "tests/test_halfspaces_registry.py"]
+
 #: Curated mutants of the Numba kernels: (name, file, original text, mutated text, test files).
 #: Each original text must occur exactly once in its file (else the mutant is reported stale).
 KERNEL_MUTANTS: list[tuple[str, str, str, str, list[str]]] = [
-    ("alg1_no_projection", "slam_theory/_kernels/halfspaces.py",
-     "if nrm > 1.0:", "if False and nrm > 1.0:",
-     ["tests/test_halfspaces_alg1.py", "tests/test_halfspaces.py"]),
+    ("alg1_exact_no_projection", "slam_theory/_kernels/leaky_relu.py",
+     "if project and norm2 > 1.0:", "if False and project and norm2 > 1.0:", _ALG1_TESTS),
+    ("alg1_full_batch_no_projection", "slam_theory/_kernels/leaky_relu.py",
+     "if norm2 > 1.0:", "if False and norm2 > 1.0:", _ALG1_TESTS),
+    ("sgd_no_projection", "slam_theory/_kernels/halfspaces.py",
+     "if norm2 > r2:", "if False and norm2 > r2:", ["tests/test_halfspaces.py"]),
     ("leaky_relu_grad_sign", "slam_theory/_kernels/losses.py",
      "(1.0 - 2.0 * eta)", "(1.0 + 2.0 * eta)", ["tests/test_losses.py"]),
 ]
