@@ -13,7 +13,8 @@ SGD stationarity under stated assumptions, and the JL target dimension.
 
 :data:`EXPONENTS` lists, for every rate, its exponent in ``1/eps``, ``1/gamma``, ``1/(1 - 2 eta)``
 (``None`` where the source hides the dependence, e.g. ``O_eta``) and in ``T`` for iteration rates;
-the analysis verdicts (:mod:`slam_theory.analysis`) compare fitted exponents with these.
+the claims' verdicts (:mod:`slam_theory.stats`, :mod:`slam_theory.experiments`) compare fitted
+exponents with these.
 
 References
 ----------

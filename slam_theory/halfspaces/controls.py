@@ -14,6 +14,7 @@ that stops at ``max_iter`` raises scikit-learn's ``ConvergenceWarning``.
 
 from __future__ import annotations
 
+import abc
 import numbers
 from typing import Any, ClassVar
 
@@ -37,9 +38,10 @@ _EXAMPLE = """Examples
     ((1, 5), True)"""
 
 
-class _ControlBase(_HalfspaceBase):
+class _ControlBase(_HalfspaceBase, metaclass=abc.ABCMeta):
+    @abc.abstractmethod
     def _solve(self, X: np.ndarray, ypm: np.ndarray) -> tuple[np.ndarray, int]:
-        raise NotImplementedError  # pragma: no cover
+        """The control's normal vector and iteration count on labels ``ypm`` in {-1, +1}."""
 
     def fit(self, X: Any, y: Any) -> _ControlBase:
         """Fit the control (see the class docstring).
