@@ -204,6 +204,7 @@ def test_as_count_boundary():
         (lambda: B.jl_dimension(0.5, constant=0.0), ValueError, r"^constant must be in"),
         (lambda: B.jl_dimension(0.5, constant=1j), TypeError, r"^constant must be a real"),
     ],
+    ids=lambda _: "case",
 )
 def test_bad_input_refused_in_one_line(call, exc, pattern):
     with pytest.raises(exc, match=pattern) as info:

@@ -257,6 +257,7 @@ _T = np.array([[0.8, 0.2], [0.3, 0.7]])
         (lambda: L.leaky_relu_loss(_W, _X, _Y, 0.5), ValueError, r"^eta must be in \[0\.0, 0\.5\)"),
         (lambda: L.symmetric_transition_matrix(0.5 + 0j), TypeError, r"^eta must be a real"),
     ],
+    ids=lambda _: "case",
 )
 def test_bad_input_refused_in_one_line(call, exc, pattern):
     with pytest.raises(exc, match=pattern) as info:

@@ -267,6 +267,7 @@ def test_public_api():
         (lambda: noise.RCN(0.5), ValueError, r"^eta must be in \[0\.0, 0\.5\)"),
         (lambda: noise.Massart(0.5), ValueError, r"^eta_max must be in"),
     ],
+    ids=lambda _: "case",
 )
 def test_bad_input_refused_in_one_line(call, exc, pattern):
     with pytest.raises(exc, match=pattern) as info:
@@ -343,6 +344,7 @@ def test_transition_noise_matches_the_inverse_cdf_reference():
         ([0, 2], ValueError, r"^y must contain classes in \[0, 1\]$"),
         ([-1, 0], ValueError, r"^y must contain classes in \[0, 1\]$"),
     ],
+    ids=lambda _: "case",
 )
 def test_transition_noise_corrupt_refusals(y, exc, pattern):
     with pytest.raises(exc, match=pattern):
@@ -381,6 +383,7 @@ def test_massart_default_region_is_the_last_coordinate_positive():
         ({"eta_fn": lambda X: [0.5] * len(X)}, ValueError,
          r"^eta_fn\(X\) must lie in \[0, eta_max=0\.3\]"),
     ],
+    ids=lambda _: "case",
 )
 def test_massart_eta_fn_refusals(kwargs, exc, pattern):
     with pytest.raises(exc, match=pattern):
@@ -403,6 +406,7 @@ def test_massart_needs_2d_features():
         (lambda: noise.pair_flip_matrix(1, 0.1), r"^k must be >= 2, got 1$"),
         (lambda: noise.from_cleanlab_noise_matrix([0.5, 0.5]), r"^M must be 2-dimensional"),
     ],
+    ids=lambda _: "case",
 )
 def test_parameter_refusals_name_the_argument(call, pattern):
     with pytest.raises(ValueError, match=pattern):

@@ -640,6 +640,7 @@ def test_describe_slopes():
         ),
         (lambda: C.check_optional_real(1j, "lim"), TypeError, r"^lim must be a real number"),
     ],
+    ids=lambda _: "case",
 )
 def test_bad_input_refused_in_one_line_naming_the_argument(call, exc, pattern):
     with pytest.raises(exc, match=pattern) as info:
@@ -659,3 +660,32 @@ def test_checks_accept_and_convert():
     assert type(C.check_optional_real(2, "f")) is float
     C.check_increasing(np.array([1.0]), "x")
     assert C.check_confidence(0.5) == 0.5
+
+
+def test_describe_slopes_uses_first_and_last_with_a_strict_tolerance():
+    assert V._describe_slopes(np.array([2.0, 2.0, 1.0]), 0.5).startswith("local slopes fall")
+    assert V._describe_slopes(np.array([2.0, 1.0, 1.5]), 0.5).startswith("local slopes vary")
+
+
+def test_bca_interval_is_scipys_when_it_is_finite():
+    from scipy import stats as sps
+
+    v = np.random.default_rng(8).lognormal(size=30)
+    _, lo, hi = bootstrap_ci(v, random_state=0, n_boot=400)
+    ref = sps.bootstrap((v,), np.mean, n_resamples=400, method="BCa",
+                        rng=np.random.default_rng(0))
+    assert (lo, hi) == (ref.confidence_interval.low, ref.confidence_interval.high)
+
+
+def test_fallback_interval_uses_the_requested_confidence():
+    x, y = [1.0, 1.0, 2.0, 3.0], [1.0, 1.0, 4.0, 8.0]
+    _, lo50, hi50 = slope_ci(x, y, confidence=0.5, random_state=0, n_boot=400)
+    _, lo95, hi95 = slope_ci(x, y, confidence=0.95, random_state=0, n_boot=400)
+    assert hi50 - lo50 < hi95 - lo95
+
+
+@pytest.mark.parametrize("fn", [bootstrap_ci, slope_ci])
+def test_n_boot_has_an_upper_limit(fn):
+    args = ([1.0, 2.0, 3.0],) if fn is bootstrap_ci else ([1.0, 2.0, 3.0], [1.0, 2.0, 3.5])
+    with pytest.raises(ValueError, match=r"^n_boot must be <= 1000000, got 1000001$"):
+        fn(*args, n_boot=1_000_001)

@@ -82,6 +82,7 @@ from slam_theory import _validation as V
         (lambda: V.reject_complex(np.complex64(1), "z"), TypeError, r"^z must be real"),
         (lambda: V.reject_complex(2j, "z"), TypeError, r"^z must be real, got complex values$"),
     ],
+    ids=lambda _: "case",
 )
 def test_refused_in_one_line_naming_the_argument(call, exc, pattern):
     with pytest.raises(exc, match=pattern) as info:
