@@ -246,7 +246,9 @@ def test_no_warnings_on_documented_paths():
         warnings.simplefilter("error")
         assert float(B.sgd_stationarity(0)) == math.inf
         with pytest.raises(ValueError, match=r"gamma \* eps is too small$"):
-            B.ddkwz23_iterations(1e-200, 1e-200)
+            B.ddkwz23_iterations(1e-200, 1e-200)  # gamma^2 eps^2 underflows to 0
+        with pytest.raises(ValueError, match=r"^T = inf exceeds"):
+            B.ddkwz23_iterations(1e-80, 1e-80)  # 16 / 1e-320 overflows
         with pytest.raises(ValueError, match=r"gamma too small \(or constant too large\)$"):
             B.jl_dimension(1e-200)
         with pytest.raises(ValueError, match=r"^m = "):

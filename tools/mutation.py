@@ -131,8 +131,7 @@ def score_group(group: str, dest: Path, seconds: float | None) -> dict[str, Any]
     killed = sum(v for k, v in counts.items() if k in KILLED)
     survivors = sorted(k for k, s in st.items() if s not in KILLED and s != "not checked")
     eq = [k for k in survivors if k in equiv]
-    stale = sorted(k for k in equiv if st.get(k) not in (None, "survived", "no tests")
-                   or k not in st)
+    stale = sorted(k for k in equiv if st.get(k) not in ("survived", "no tests", "suspicious"))
     live = [k for k in survivors if k not in equiv]
     total = len(st)
     denom = total - len(eq)
