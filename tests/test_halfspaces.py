@@ -384,3 +384,23 @@ def test_leaky_relu_full_batch_kernel_matches_reference():
     np.testing.assert_allclose(rc[1], its[3], rtol=1e-10, atol=1e-14)
     t = -y * (X @ its[5])
     assert ob[5] == pytest.approx(np.mean(0.5 * t + (0.5 - eta) * np.abs(t)), rel=1e-10)
+
+
+def test_leaky_relu_full_batch_kernel_projects_onto_the_ball():
+    """The plain kernel against tests/naive.py where the projection binds (a large step)."""
+    from tests.naive import leaky_relu_alg1_trajectory
+
+    r = np.random.default_rng(5)
+    n, d, eta, T, lr = 300, 5, 0.2, 20, 25.0
+    X = r.normal(size=(n, d))
+    X /= np.maximum(1.0, np.linalg.norm(X, axis=1))[:, None]
+    y = np.where(X[:, 0] > 0, 1.0, -1.0)
+    ref = leaky_relu_alg1_trajectory(X, y, eta, T, lr)
+    free = leaky_relu_alg1_trajectory(X, y, eta, T, lr, project=False)
+    assert np.linalg.norm(free, axis=1).max() > 1.5  # without it the iterates leave the ball
+    w, best_w = np.zeros(d), np.zeros(d)
+    ve, ob = np.empty(T + 1), np.empty(T + 1)
+    rec = np.arange(T + 1, dtype=np.int64)
+    rc = np.empty((T + 1, d))
+    KLR.leaky_relu_full_batch(X, y, X[:50], y[:50], w, eta, T, lr, best_w, ve, ob, rec, rc)
+    np.testing.assert_allclose(rc, ref, rtol=1e-9, atol=1e-12)
