@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from slam_theory import bounds as B
+from slam_theory.bounds._checks import _as_count
 
 EPS = np.array([0.2, 0.1, 0.05, 0.02, 0.01])
 GAMMA = np.array([0.5, 0.2, 0.1, 0.05, 0.02])
@@ -156,12 +157,12 @@ def test_jl_dimension_beyond_int64_is_refused_not_wrapped():
 
 
 def test_as_count_boundary():
-    ok = B._as_count(np.array([2.0**62, 0.0, -3.0]), "T", "x")
+    ok = _as_count(np.array([2.0**62, 0.0, -3.0]), "T", "x")
     assert ok.tolist() == [2**62, 0, 0]
     with pytest.raises(ValueError, match="exceeds"):
-        B._as_count(np.array(2.0**63), "T", "x")
+        _as_count(np.array(2.0**63), "T", "x")
     with pytest.raises(ValueError, match="exceeds"):
-        B._as_count(np.array(np.nan), "T", "x")
+        _as_count(np.array(np.nan), "T", "x")
 
 
 # --------------------------------------------------------------------------- bad input

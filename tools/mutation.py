@@ -44,7 +44,7 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
                "tests/test_stats_mutants.py"]),
     "noise": (["slam_theory/noise.py"], ["tests/test_noise.py"]),
     "losses": (["slam_theory/losses.py"], ["tests/test_losses.py"]),
-    "bounds": (["slam_theory/bounds.py"], ["tests/test_bounds.py"]),
+    "bounds": (["slam_theory/bounds/*"], ["tests/test_bounds.py"]),
     "validation": (["slam_theory/_validation.py"], ["tests/test_validation.py"]),
     "data": (["slam_theory/data/*"], ["tests/test_data.py"]),
     "halfspaces": (["slam_theory/halfspaces/*"],
