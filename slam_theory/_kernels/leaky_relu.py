@@ -97,6 +97,28 @@ def _score_iterates(
 
 
 @numba.njit(**JIT)
+def _select_block(
+    Xvt: np.ndarray, y_val: np.ndarray, W: np.ndarray, nb: int, zv: np.ndarray,
+    errc: np.ndarray, val_err: np.ndarray, s0: int, best_err: float, best: int,
+    best_w: np.ndarray,
+) -> tuple[float, int]:
+    """Score the block of ``nb`` iterates ``W[:nb]`` (steps ``s0 .. s0 + nb - 1``) on the
+    held-out set, write their errors into ``val_err`` and keep the first minimum in step order
+    in ``best_w``; return the updated ``(best_err, best)``."""
+    n_val = Xvt.shape[1]
+    _score_iterates(Xvt, y_val, W, nb, zv, errc)
+    for b in range(nb):
+        e = errc[b] / n_val if n_val > 0 else 0.0
+        val_err[s0 + b] = e
+        if e < best_err:
+            best_err = e
+            best = s0 + b
+            for j in range(W.shape[1]):
+                best_w[j] = W[b, j]
+    return best_err, best
+
+
+@numba.njit(**JIT)
 def leaky_relu_full_batch(
     X: np.ndarray,
     y: np.ndarray,
@@ -138,7 +160,6 @@ def leaky_relu_full_batch(
     """
     n = X.shape[0]
     d = X.shape[1]
-    n_val = X_val.shape[0]
     Xt = _transpose(X)
     Xvt = _transpose(X_val)
     rb = _ROW_BLOCK
@@ -163,15 +184,8 @@ def leaky_relu_full_batch(
             W[nb, j] = w[j]
         nb += 1
         if nb == _ITER_BLOCK or s == n_steps:
-            _score_iterates(Xvt, y_val, W, nb, z, errc)
-            for b in range(nb):
-                e = errc[b] / n_val if n_val > 0 else 0.0
-                val_err[s0 + b] = e
-                if e < best_err:
-                    best_err = e
-                    best = s0 + b
-                    for j in range(d):
-                        best_w[j] = W[b, j]
+            best_err, best = _select_block(Xvt, y_val, W, nb, z, errc, val_err, s0,
+                                           best_err, best, best_w)
             s0 += nb
             nb = 0
         for j in range(d):
@@ -311,7 +325,6 @@ def leaky_relu_exact(
         Number of candidate margins recomputed between rechecks.
     """
     n, d = X.shape
-    n_val = X_val.shape[0]
     Xvt = _transpose(X_val)
     a = 1.0 - 2.0 * eta
     step = lr / (2.0 * n)
@@ -402,15 +415,8 @@ def leaky_relu_exact(
             W[nb, j] = w[j]
         nb += 1
         if nb == _ITER_BLOCK or s == n_steps:
-            _score_iterates(Xvt, y_val, W, nb, zbuf, errc)
-            for b in range(nb):
-                e = errc[b] / n_val if n_val > 0 else 0.0
-                val_err[s0 + b] = e
-                if e < best_err:
-                    best_err = e
-                    best = s0 + b
-                    for j in range(d):
-                        best_w[j] = W[b, j]
+            best_err, best = _select_block(Xvt, y_val, W, nb, zbuf, errc, val_err, s0,
+                                           best_err, best, best_w)
             s0 += nb
             nb = 0
         if s == n_steps:
