@@ -18,6 +18,7 @@ __all__ = [
     "SchedulerError",
     "SlamTheoryError",
     "StoreError",
+    "TooFewSamplesError",
     "TrialError",
     "UsageError",
 ]
@@ -54,3 +55,9 @@ class TrialError(SlamTheoryError, RuntimeError):
     A sweep records this as the trial's outcome and goes on; it reaches the caller only
     through ``--strict``.
     """
+
+
+class TooFewSamplesError(SlamTheoryError, ValueError):
+    """A learner given fewer samples than its algorithm needs before it can output anything
+    (e.g. Algorithm 1 holding out all of them for its selection).  Sweeps treat it as a
+    defined outcome: no hypothesis yet."""
