@@ -35,6 +35,8 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+import kernel_mutants as _kernel_mutants
+
 ROOT = Path(__file__).resolve().parents[1]
 
 #: group -> (files mutmut mutates, test files it runs).  The trial store is ``results``.
@@ -53,24 +55,14 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
     "distill": (["slam_theory/distill/*"],
                 ["tests/test_distill.py", "tests/test_distill_classifier.py",
                  "tests/test_distill_mixing.py", "tests/test_distill_student.py"]),
-    "results": (["slam_theory/results/*"], ["tests/test_store.py"]),
+    "results": (["slam_theory/results/*"],
+                ["tests/test_store.py", "tests/test_results_mutants.py"]),
 }
 
-_ALG1_TESTS = ["tests/test_halfspaces_alg1.py", "tests/test_halfspaces.py",
-               "tests/test_halfspaces_registry.py"]
-
-#: Curated mutants of the Numba kernels: (name, file, original text, mutated text, test files).
-#: Each original text must occur exactly once in its file (else the mutant is reported stale).
-KERNEL_MUTANTS: list[tuple[str, str, str, str, list[str]]] = [
-    ("alg1_exact_no_projection", "slam_theory/_kernels/leaky_relu.py",
-     "if project and norm2 > 1.0:", "if False and project and norm2 > 1.0:", _ALG1_TESTS),
-    ("alg1_full_batch_no_projection", "slam_theory/_kernels/leaky_relu.py",
-     "if norm2 > 1.0:", "if False and norm2 > 1.0:", _ALG1_TESTS),
-    ("sgd_no_projection", "slam_theory/_kernels/halfspaces.py",
-     "if norm2 > r2:", "if False and norm2 > r2:", ["tests/test_halfspaces.py"]),
-    ("leaky_relu_grad_sign", "slam_theory/_kernels/losses.py",
-     "(1.0 - 2.0 * eta)", "(1.0 + 2.0 * eta)", ["tests/test_losses.py"]),
-]
+#: Curated mutants of the Numba kernels: (name, file, original text, mutated text, tests), in
+#: tools/kernel_mutants.py.  Each original text must occur exactly once in its file (else the
+#: mutant is reported stale); tests are paths or pytest node ids.
+KERNEL_MUTANTS: list[tuple[str, str, str, str, list[str]]] = _kernel_mutants.KERNEL_MUTANTS
 
 KILLED = {"killed", "timeout", "segfault", "caught by type check"}
 
@@ -166,30 +158,81 @@ def run_group(group: str, workdir: Path, max_children: int, report_only: bool) -
     return score_group(group, dest, seconds)
 
 
+def _kernel_dependents(kernels: Path) -> dict[str, set[str]]:
+    """``{module: modules whose compiled code includes it}`` among the kernel files.
+
+    Numba links a called kernel's code into its caller and caches the caller keyed by the
+    caller's own file only, so after editing ``rng.py`` the cached ``sampling`` kernels would
+    still run the old code: a mutant's cache must drop the mutated module and all of these.
+    """
+    imports: dict[str, set[str]] = {}
+    for f in kernels.glob("*.py"):
+        found = re.findall(r"^from (?:slam_theory\._kernels|)\.?(\w+) import", f.read_text(), re.M)
+        imports[f.stem] = {m for m in found if (kernels / f"{m}.py").exists()}
+    out: dict[str, set[str]] = {}
+    for mod in imports:
+        closure, todo = {mod}, [mod]
+        while todo:
+            cur = todo.pop()
+            for user, deps in imports.items():
+                if cur in deps and user not in closure:
+                    closure.add(user)
+                    todo.append(user)
+        out[mod] = closure
+    return out
+
+
+def _pytest(dest: Path, tests: list[str], cache: Path) -> int:
+    keep = [t for t in tests if (dest / t.split("::")[0]).exists()]
+    res = subprocess.run(
+        [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *keep],
+        cwd=dest, capture_output=True, text=True, check=False,
+        env={**os.environ, "PYTHONPATH": str(dest), "NUMBA_CACHE_DIR": str(cache)},
+    )
+    return res.returncode
+
+
 def run_kernels(workdir: Path) -> dict[str, Any]:
-    """Apply each curated kernel mutant to a copy, run its tests; killed = the run fails."""
+    """Apply each curated kernel mutant to a copy, run its tests; killed = the run fails.
+
+    The unmutated copy must pass every selected test first (a baseline, which also fills a
+    Numba cache); each mutant then runs on a copy of that cache without the entries of the
+    mutated module and of the kernel modules that call into it, and the original file is put
+    back with its original timestamps (so the baseline cache stays valid for it).
+    """
     dest = workdir / "kernels"
     _copy_tree(dest)
-    results: dict[str, str] = {}
+    base_cache = dest / ".nc-base"
+    all_tests = sorted({t for *_, tests in KERNEL_MUTANTS for t in tests})
     t0 = time.perf_counter()
+    if _pytest(dest, all_tests, base_cache) != 0:
+        raise SystemExit("kernel mutants: the unmutated tree fails its tests; fix that first")
+    deps = _kernel_dependents(dest / "slam_theory" / "_kernels")
+    results: dict[str, str] = {}
     for name, rel, old, new, tests in KERNEL_MUTANTS:
         path = dest / rel
         src = path.read_text()
         if src.count(old) != 1:
             results[name] = "stale"
             continue
+        cache = dest / ".nc-mutant"
+        if cache.exists():
+            shutil.rmtree(cache)
+        shutil.copytree(base_cache, cache)
+        drop = deps.get(path.stem, {path.stem})
+        for f in cache.rglob("*"):
+            if f.is_file() and f.name.split(".")[0] in drop:
+                f.unlink()
+        st = path.stat()
         path.write_text(src.replace(old, new))
         try:
-            res = subprocess.run(
-                [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
-                 *[t for t in tests if (dest / t).exists()]],
-                cwd=dest, capture_output=True, text=True, check=False,
-                env={**os.environ, "PYTHONPATH": str(dest), "NUMBA_CACHE_DIR": str(dest / ".nc")},
-            )
-            results[name] = "killed" if res.returncode == 1 else (
-                "survived" if res.returncode == 0 else f"error (exit {res.returncode})")
+            code = _pytest(dest, tests, cache)
+            results[name] = "killed" if code == 1 else (
+                "survived" if code == 0 else f"error (exit {code})")
         finally:
             path.write_text(src)
+            os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+        print(f"  kernel mutant {name}: {results[name]}", flush=True)
     checked = [v for v in results.values() if v in ("killed", "survived")]
     killed = sum(v == "killed" for v in results.values())
     return {"group": "kernels", "total": len(checked), "killed": killed, "equivalent": 0,
