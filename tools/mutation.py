@@ -24,6 +24,8 @@ reported as stale.  The per-group result is printed and written to ``--out`` (JS
 from __future__ import annotations
 
 import argparse
+import ast
+import difflib
 import json
 import os
 import re
@@ -101,10 +103,35 @@ def _statuses(dest: Path) -> dict[str, str]:
     return out
 
 
-def _diff(dest: Path, name: str) -> str:
-    res = subprocess.run([sys.executable, "-m", "mutmut", "show", name], cwd=dest,
-                         capture_output=True, text=True, check=False)
-    keep = [ln for ln in res.stdout.splitlines()
+def _functions(dest: Path) -> dict[str, str]:
+    """``{function name: source}`` of every function in mutmut's ``mutants/`` copy.
+
+    mutmut keeps each mutant as a function ``<name>__mutmut_<i>`` beside the original
+    ``<name>__mutmut_orig``, so a mutant's diff is read from the source instead of one
+    ``mutmut show`` process per survivor.
+    """
+    out: dict[str, str] = {}
+    for py in (dest / "mutants" / "slam_theory").rglob("*.py"):
+        text = py.read_text()
+        try:
+            tree = ast.parse(text)
+        except SyntaxError:
+            continue
+        lines = text.splitlines()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                out[node.name] = "\n".join(lines[node.lineno: node.end_lineno])
+    return out
+
+
+def _diff(functions: dict[str, str], name: str) -> str:
+    fn = name.split(".")[-1]
+    orig = functions.get(fn.rsplit("__mutmut_", 1)[0] + "__mutmut_orig")
+    mut = functions.get(fn)
+    if orig is None or mut is None:
+        return "?"
+    keep = [ln for ln in difflib.unified_diff(orig.splitlines(), mut.splitlines(), lineterm="",
+                                              n=0)
             if ln[:1] in "+-" and not ln.startswith(("+++", "---"))]
     return " | ".join(ln.strip() for ln in keep)[:300]
 
@@ -125,6 +152,7 @@ def score_group(group: str, dest: Path, seconds: float | None) -> dict[str, Any]
     eq = [k for k in survivors if k in equiv]
     stale = sorted(k for k in equiv if st.get(k) not in ("survived", "no tests", "suspicious"))
     live = [k for k in survivors if k not in equiv]
+    functions = _functions(dest) if live else {}
     total = len(st)
     denom = total - len(eq)
     return {
@@ -136,7 +164,7 @@ def score_group(group: str, dest: Path, seconds: float | None) -> dict[str, Any]
         "not_checked": counts.get("not checked", 0),
         "score": killed / denom if denom else None,
         "by_status": counts,
-        "survivors": {k: _diff(dest, k) for k in live},
+        "survivors": {k: _diff(functions, k) for k in live},
         "stale_equivalent_entries": stale,
         "seconds": seconds,
     }
@@ -192,24 +220,28 @@ def _pytest(dest: Path, tests: list[str], cache: Path) -> int:
     return res.returncode
 
 
-def run_kernels(workdir: Path) -> dict[str, Any]:
+def run_kernels(workdir: Path, names: list[str] | None = None,
+                previous: dict[str, str] | None = None) -> dict[str, Any]:
     """Apply each curated kernel mutant to a copy, run its tests; killed = the run fails.
 
     The unmutated copy must pass every selected test first (a baseline, which also fills a
     Numba cache); each mutant then runs on a copy of that cache without the entries of the
     mutated module and of the kernel modules that call into it, and the original file is put
-    back with its original timestamps (so the baseline cache stays valid for it).
+    back with its original timestamps (so the baseline cache stays valid for it).  With
+    ``names``, only those mutants run; the others keep their ``previous`` result.
     """
     dest = workdir / "kernels"
     _copy_tree(dest)
     base_cache = dest / ".nc-base"
-    all_tests = sorted({t for *_, tests in KERNEL_MUTANTS for t in tests})
+    chosen = [m for m in KERNEL_MUTANTS if names is None or m[0] in names]
+    all_tests = sorted({t for *_, tests in chosen for t in tests})
     t0 = time.perf_counter()
     if _pytest(dest, all_tests, base_cache) != 0:
         raise SystemExit("kernel mutants: the unmutated tree fails its tests; fix that first")
     deps = _kernel_dependents(dest / "slam_theory" / "_kernels")
-    results: dict[str, str] = {}
-    for name, rel, old, new, tests in KERNEL_MUTANTS:
+    known = {m[0] for m in KERNEL_MUTANTS}
+    results = {k: v for k, v in (previous or {}).items() if k in known}
+    for name, rel, old, new, tests in chosen:
         path = dest / rel
         src = path.read_text()
         if src.count(old) != 1:
@@ -249,6 +281,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--report-only", action="store_true", help="score a finished run only")
     ap.add_argument("--kernels-only", action="store_true")
     ap.add_argument("--no-kernels", action="store_true")
+    ap.add_argument("--kernel-mutant", action="append", default=None, metavar="NAME",
+                    help="with --kernels-only: rerun only this curated kernel mutant "
+                         "(repeatable; the others keep their recorded result)")
     args = ap.parse_args(argv)
     unknown = [g for g in args.groups if g not in GROUPS]
     if unknown:
@@ -266,7 +301,8 @@ def main(argv: list[str] | None = None) -> int:
         if r["stale_equivalent_entries"]:
             print(f"  stale equivalent entries: {r['stale_equivalent_entries']}")
     if (args.kernels_only or not args.groups) and not args.no_kernels:
-        r = run_kernels(args.workdir)
+        r = run_kernels(args.workdir, args.kernel_mutant,
+                        record.get("kernels", {}).get("mutants") if args.kernel_mutant else None)
         record["kernels"] = r
         print(f"{'kernels':12s} killed {r['killed']:4d} / {r['total']:4d}: {r['mutants']}")
     import mutmut
