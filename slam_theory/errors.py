@@ -15,6 +15,8 @@ from __future__ import annotations
 
 __all__ = [
     "ConfigError",
+    "DataFormatError",
+    "DataUnavailableError",
     "SchedulerError",
     "SlamTheoryError",
     "StoreError",
@@ -54,3 +56,16 @@ class TrialError(SlamTheoryError, RuntimeError):
     A sweep records this as the trial's outcome and goes on; it reaches the caller only
     through ``--strict``.
     """
+
+
+class DataUnavailableError(SlamTheoryError, FileNotFoundError):
+    """Data an experiment needs are not on this machine: a data file or folder that is
+    missing, or the package that ships the data set is not installed.  The message names what
+    is missing and where it was looked for; ``reproduce`` skips such an experiment with this
+    line instead of failing."""
+
+
+class DataFormatError(SlamTheoryError, ValueError):
+    """A local data file that exists but is not in the expected format (truncated, not a
+    pickle of the expected dict, wrong array shape or dtype, labels out of range).  The
+    message names the file and what is wrong."""
