@@ -6,8 +6,9 @@ a scheduler that does not answer as dask, data an experiment reads from this mac
 not there) print one line ``slam-theory: error: ...`` on stderr and exit with status 2;
 ``reproduce`` instead skips an experiment whose data are not there with one line
 ``slam-theory: skipping NAME: ...`` and goes on (``--data-dir DIR``, or the environment
-variable ``SLAM_THEORY_DATA``, names the folder of local data sets such as CIFAR). A failing trial is an outcome: the run goes on, ends with a one-line
-count of the failures, and exits non-zero (status 1) only with ``--strict``.
+variable ``SLAM_THEORY_DATA``, names the folder of local data sets such as CIFAR).  A failing
+trial is an outcome: the run goes on, ends with a one-line count of the failures, and exits
+non-zero (status 1) only with ``--strict``.
 
 ``reproduce`` and ``figures`` look for the experiment files in ``./experiments`` (the repo's
 top-level folder): run them from the repository root, or pass ``--experiments DIR``.

@@ -42,7 +42,7 @@ import os
 import pickle
 import warnings
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 
@@ -107,10 +107,10 @@ class ImageData(NamedTuple):
 class _ArrayUnpickler(pickle.Unpickler):
     """Builds dicts, lists, bytes and numpy arrays only (the content of a CIFAR batch)."""
 
-    _ALLOWED = {("numpy.core.multiarray", "_reconstruct"), ("numpy._core.multiarray",
-                                                             "_reconstruct"),
-                ("numpy", "ndarray"), ("numpy", "dtype"),
-                ("numpy.core.multiarray", "scalar"), ("numpy._core.multiarray", "scalar")}
+    _ALLOWED: ClassVar[frozenset[tuple[str, str]]] = frozenset({
+        ("numpy.core.multiarray", "_reconstruct"), ("numpy._core.multiarray", "_reconstruct"),
+        ("numpy", "ndarray"), ("numpy", "dtype"),
+        ("numpy.core.multiarray", "scalar"), ("numpy._core.multiarray", "scalar")})
 
     def find_class(self, module: str, name: str) -> Any:
         if (module, name) not in self._ALLOWED:

@@ -38,8 +38,8 @@ import warnings
 from typing import Any
 
 import numpy as np
-from sklearn.datasets import load_digits
 from sklearn.calibration import CalibratedClassifierCV
+from sklearn.datasets import load_digits
 from sklearn.decomposition import PCA
 from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
 from sklearn.ensemble import RandomForestClassifier
@@ -247,7 +247,8 @@ def train_teacher(
     UPS), "lda" (shrinkage linear discriminant analysis), "gnb" (Gaussian naive Bayes), "mlp"
     (scikit-learn MLPClassifier, ``teacher_hidden``, ``teacher_iter``), "svm" (RBF kernel
     SVC, ``svm_C``, ``gamma="scale"``, Platt probabilities from 3-fold
-    cross-validation, then refit on all of L) or "label_spreading"
+    cross-validation (2-fold if a class has 2 examples), then refit on L; a class with a
+    single example in L is left out of this teacher) or "label_spreading"
     (scikit-learn LabelSpreading with a ``n_neighbors``-nearest-neighbour kernel fitted on the
     labels of L and the features of U: a semi-supervised teacher, stronger than a student
     trained on the labels when labels are few).
@@ -283,11 +284,14 @@ def train_teacher(
             warnings.simplefilter("ignore", ConvergenceWarning)
             t.fit(XL, yL)
     elif kind == "svm":
+        counts = np.bincount(yL)
+        keep = counts[yL] >= 2  # the calibration folds need two examples of each class
+        if np.unique(yL[keep]).size < 2:
+            raise ValueError("the svm teacher needs two classes with >= 2 examples in L")
         svc = SVC(kernel="rbf", C=float(params.get("svm_C", 10.0)), gamma="scale")
-        t = CalibratedClassifierCV(svc, method="sigmoid", cv=3, ensemble=False)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)  # classes with < 3 examples in L
-            t.fit(XL, yL)
+        t = CalibratedClassifierCV(svc, method="sigmoid", ensemble=False,
+                                   cv=int(min(3, counts[counts >= 2].min())))
+        t.fit(XL[keep], yL[keep])
     elif kind == "label_spreading":
         t = LabelSpreading(kernel="knn", n_neighbors=int(params.get("n_neighbors", 7)),
                            alpha=float(params.get("spreading_alpha", 0.2)), max_iter=100)
