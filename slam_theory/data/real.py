@@ -110,7 +110,9 @@ class _ArrayUnpickler(pickle.Unpickler):
     _ALLOWED: ClassVar[frozenset[tuple[str, str]]] = frozenset({
         ("numpy.core.multiarray", "_reconstruct"), ("numpy._core.multiarray", "_reconstruct"),
         ("numpy", "ndarray"), ("numpy", "dtype"),
-        ("numpy.core.multiarray", "scalar"), ("numpy._core.multiarray", "scalar")})
+        ("numpy.core.multiarray", "scalar"), ("numpy._core.multiarray", "scalar"),
+        ("numpy.core.numeric", "_frombuffer"), ("numpy._core.numeric", "_frombuffer"),
+        ("_codecs", "encode")})  # bytes in protocol-2 pickles written by Python 3
 
     def find_class(self, module: str, name: str) -> Any:
         if (module, name) not in self._ALLOWED:
