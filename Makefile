@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 $(BIN)/slam-theory: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev,dask,cleanlab]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,dask,cleanlab,realdata]"
 	touch $@
 
 setup: $(BIN)/slam-theory

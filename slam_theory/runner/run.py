@@ -50,7 +50,12 @@ from slam_theory.results import (
     rows_of,
     write_summary,
 )
-from slam_theory.runner.config import FINGERPRINT_FIELDS, config_from_dict, load_config
+from slam_theory.runner.config import (
+    FINGERPRINT_FIELDS,
+    check_data_points,
+    config_from_dict,
+    load_config,
+)
 from slam_theory.runner.executor import execute, executor, one_line
 from slam_theory.runner.plan import Trial, expand_trials
 from slam_theory.runner.references import resolve_reference
@@ -216,6 +221,9 @@ def run_experiment(
         A scheduler that does not answer in time or goes away (finished trials are kept).
     UsageError
         ``results_dir`` is an existing file.
+    DataUnavailableError
+        The trial module's ``check_data`` hook found data missing on this machine (checked
+        before anything is written).
     """
     t_start = time.perf_counter()
     if isinstance(path_or_config, dict):
@@ -228,6 +236,7 @@ def run_experiment(
         raise ConfigError(f"scheduler_timeout: expected a positive number of seconds, got "
                           f"{scheduler_timeout!r}")
     trials = expand_trials(config)
+    check_data_points(config, allow_external)
     root = Path(results_dir)
     with lock(root, config["name"]):
         return _run_locked(config, trials, root / config["name"], n_jobs, scheduler,
