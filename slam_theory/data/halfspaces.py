@@ -116,7 +116,7 @@ def _sym_tail(a: float, beta: float, atoms: bool) -> float:
 
 
 class MarginHalfspace(RowSampler):
-    """Halfspace ``sign(w* . x)`` with margin ``gamma`` on the unit sphere or ball.
+    """Halfspace ``sign(w*.x)`` with margin ``gamma`` on the unit sphere or ball.
 
     The distribution is the uniform distribution on the sphere ``S^(d-1)``
     (``marginal="sphere"``) or the ball ``B^d`` (``marginal="ball"``)
@@ -275,7 +275,7 @@ class MarginHalfspace(RowSampler):
 
 
 class GaussianHalfspace(RowSampler):
-    """Halfspace ``sign(w* . x)`` with ``x ~ N(0, I_d / d)``, optionally minus a band.
+    """Halfspace ``sign(w*.x)`` with ``x ~ N(0, I_d / d)``, optionally minus a band.
 
     The marginal is scaled by ``1/sqrt(d)`` so that ``E||x||^2 = 1`` and ``gamma``
     is on the same scale as for :class:`MarginHalfspace`.  With ``gamma > 0`` the
@@ -352,7 +352,7 @@ class GaussianHalfspace(RowSampler):
 
 
 class HypercubeHalfspace:
-    """Halfspace ``sign(w* . x)`` with ``x`` uniform on ``{-1, +1}^d / sqrt(d)``.
+    """Halfspace ``sign(w*.x)`` with ``x`` uniform on ``{-1, +1}^d / sqrt(d)``.
 
     Points lie on the unit sphere.  Ties ``w . x = 0`` are labelled ``+1`` (for
     ``w*`` and for the ``w`` given to :meth:`disagreement`).  The default ``w*``
