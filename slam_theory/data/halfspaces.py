@@ -166,6 +166,13 @@ class MarginHalfspace(RowSampler):
         The unit target vector.
     mass : float
         Probability of ``|w* . x| >= gamma`` under the untruncated marginal.
+
+    Examples
+    --------
+    >>> gen = MarginHalfspace(d=3, gamma=0.2, random_state=0)
+    >>> X, y = gen.sample(1000)
+    >>> bool(np.all(np.abs(X @ gen.w_star) >= 0.2)), round(gen.disagreement([0.0, 1.0, 0.0]), 4)
+    (True, 0.5)
     """
 
     def __init__(
@@ -294,6 +301,13 @@ class GaussianHalfspace(RowSampler):
     w_star : array-like of shape (d,), optional
         Target direction; default ``e_1``.
     random_state : None, int, SeedSequence, Generator or RandomState, optional
+
+    Examples
+    --------
+    >>> gen = GaussianHalfspace(d=4, random_state=0)
+    >>> X, y = gen.sample(5)
+    >>> X.shape, round(gen.disagreement([1.0, 1.0, 0.0, 0.0]), 4)   # angle pi/4: 1/4
+    ((5, 4), 0.25)
     """
 
     def __init__(
@@ -366,6 +380,13 @@ class HypercubeHalfspace:
         Dimension, ``d >= 2``.
     w_star : array-like of shape (d,), optional
     random_state : None, int, SeedSequence, Generator or RandomState, optional
+
+    Examples
+    --------
+    >>> gen = HypercubeHalfspace(d=4, random_state=0)
+    >>> X, y = gen.sample(3)
+    >>> bool(np.allclose(np.abs(X), 0.5)), gen.disagreement(gen.w_star)
+    (True, 0.0)
     """
 
     #: Largest ``d`` for which :meth:`disagreement` enumerates the cube exactly.
