@@ -57,3 +57,25 @@ def test_the_quickstart_tour_prints_what_the_page_says(capsys: pytest.CaptureFix
     assert "keep a disagreement of about a third" in page and "reaches about\nzero" in page
     assert 0.25 <= float(out["mean"]) <= 0.4 and 0.25 <= float(out["logreg_exact"]) <= 0.4
     assert float(out["slam"]) <= 0.01
+
+
+def _api_modules() -> list[str]:
+    text = (DOCS / "api" / "index.rst").read_text(encoding="utf-8")
+    return re.findall(r"^   (slam_theory\.\w+)$", text, flags=re.M)
+
+
+def test_every_public_class_and_function_of_the_api_reference_has_an_example() -> None:
+    import importlib
+    import inspect
+
+    modules = _api_modules()
+    assert "slam_theory.halfspaces" in modules and "slam_theory.experiments" in modules
+    missing = []
+    for name in modules:
+        module = importlib.import_module(name)
+        for attr in module.__all__:
+            obj = getattr(module, attr)
+            if (inspect.isclass(obj) or inspect.isfunction(obj)) and \
+                    "Examples\n--------" not in (inspect.getdoc(obj) or ""):
+                missing.append(f"{name}.{attr}")
+    assert not missing, f"public names without an Examples section: {missing}"
