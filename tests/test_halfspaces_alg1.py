@@ -87,6 +87,26 @@ def test_exact_kernel_matches_plain_loop_every_iterate(case, radius0):
         assert np.all(ref[1:] @ X[-4:].T == 0.0)  # exact ties on every iterate
 
 
+@pytest.mark.parametrize("radius0", [1e-6, 1e-2, 10.0])
+@pytest.mark.parametrize("case", ["plain", "projection_active", "ties_at_zero"])
+def test_held_out_errors_tracked_exactly_on_a_large_held_out_set(case, radius0):
+    """The held-out predictions are kept by the reach argument, not recomputed every step:
+    every iterate's held-out error must still equal the brute-force count."""
+    X, y, eta, T, lr = CASES[case]
+    Xv, yv = _noisy_halfspace(701, X.shape[1], 11)
+    if case == "ties_at_zero":
+        Xv[:, 3] = 0.0
+        Xv[:50] = 0.0  # rows with margin exactly 0 on every iterate (they predict +1)
+        yv[:50] = np.where(np.arange(50) < 35, 1.0, -1.0)  # unbalanced, so a tie error shows
+    out = _run(X, y, eta, T, lr, radius0, Xv=np.ascontiguousarray(Xv), yv=yv)
+    ref = leaky_relu_alg1_trajectory(X, y, eta, T, lr)
+    errs = np.mean(np.where(ref @ Xv.T >= 0, 1.0, -1.0) != yv, axis=1)
+    np.testing.assert_array_equal(out["ve"], errs)
+    assert out["best"] == int(np.argmin(errs))
+    np.testing.assert_allclose(out["best_w"], ref[int(np.argmin(errs))], atol=1e-9)
+    assert len(np.unique(errs)) > 3  # the held-out error really moves along the path
+
+
 def test_unprojected_kernel_fails_the_comparison():
     """The mutation 'no unit-ball projection' is caught by the comparison above."""
     X, y, eta, T, lr = CASES["projection_active"]

@@ -97,6 +97,28 @@ def _score_iterates(
 
 
 @numba.njit(**JIT)
+def _select_block(
+    Xvt: np.ndarray, y_val: np.ndarray, W: np.ndarray, nb: int, zv: np.ndarray,
+    errc: np.ndarray, val_err: np.ndarray, s0: int, best_err: float, best: int,
+    best_w: np.ndarray,
+) -> tuple[float, int]:
+    """Score the block of ``nb`` iterates ``W[:nb]`` (steps ``s0 .. s0 + nb - 1``) on the
+    held-out set, write their errors into ``val_err`` and keep the first minimum in step order
+    in ``best_w``; return the updated ``(best_err, best)``."""
+    n_val = Xvt.shape[1]
+    _score_iterates(Xvt, y_val, W, nb, zv, errc)
+    for b in range(nb):
+        e = errc[b] / n_val if n_val > 0 else 0.0
+        val_err[s0 + b] = e
+        if e < best_err:
+            best_err = e
+            best = s0 + b
+            for j in range(W.shape[1]):
+                best_w[j] = W[b, j]
+    return best_err, best
+
+
+@numba.njit(**JIT)
 def leaky_relu_full_batch(
     X: np.ndarray,
     y: np.ndarray,
@@ -138,7 +160,6 @@ def leaky_relu_full_batch(
     """
     n = X.shape[0]
     d = X.shape[1]
-    n_val = X_val.shape[0]
     Xt = _transpose(X)
     Xvt = _transpose(X_val)
     rb = _ROW_BLOCK
@@ -163,15 +184,8 @@ def leaky_relu_full_batch(
             W[nb, j] = w[j]
         nb += 1
         if nb == _ITER_BLOCK or s == n_steps:
-            _score_iterates(Xvt, y_val, W, nb, z, errc)
-            for b in range(nb):
-                e = errc[b] / n_val if n_val > 0 else 0.0
-                val_err[s0 + b] = e
-                if e < best_err:
-                    best_err = e
-                    best = s0 + b
-                    for j in range(d):
-                        best_w[j] = W[b, j]
+            best_err, best = _select_block(Xvt, y_val, W, nb, z, errc, val_err, s0,
+                                           best_err, best, best_w)
             s0 += nb
             nb = 0
         for j in range(d):
@@ -258,6 +272,22 @@ def _recheck(
 
 
 @numba.njit(**JIT)
+def _recheck_predictions(
+    X: np.ndarray, y: np.ndarray, w: np.ndarray, pred: np.ndarray, m: np.ndarray
+) -> int:
+    """All held-out margins ``m[i] = X[i] . w`` and predictions ``pred[i]`` (``+1`` where
+    ``m[i] >= 0``, else ``-1``), in place; returns the number of errors ``pred[i] != y[i]``."""
+    errors = 0
+    for i in range(X.shape[0]):
+        z = row_dot(X, i, w)
+        m[i] = z
+        p = 1 if z >= 0.0 else -1
+        pred[i] = p
+        errors += p != y[i]
+    return errors
+
+
+@numba.njit(**JIT)
 def leaky_relu_exact(
     X: np.ndarray,
     y: np.ndarray,
@@ -295,7 +325,10 @@ def leaky_relu_exact(
     candidate work of a block stays near the cost of a recheck.
 
     Every iterate ``w_s`` is scored on the held-out set into ``val_err[s]`` (ties predict +1);
-    the first minimiser is copied to ``best_w``.  At the steps in ``record_at`` (sorted) the
+    the first minimiser is copied to ``best_w``.  The held-out predictions are kept by the same
+    reach argument: at a recheck every held-out margin is computed, and between rechecks only
+    the held-out points within reach are re-evaluated, so scoring all ``T + 1`` iterates costs a
+    fraction of ``O(N' d T)``.  At the steps in ``record_at`` (sorted) the
     iterate goes to ``rec_coef`` and the training objective ``mean LeakyReLU_eta(-y w.x) =
     ((1/2 - eta) S . w - Y . w / 2) / N`` to ``rec_obj``.  If ``trajectory`` has
     ``n_steps + 1`` rows every iterate is written to it (tests).  ``project=False`` skips the
@@ -312,7 +345,14 @@ def leaky_relu_exact(
     """
     n, d = X.shape
     n_val = X_val.shape[0]
-    Xvt = _transpose(X_val)
+    xnv = np.empty(n_val)
+    for i in range(n_val):
+        xnv[i] = math.sqrt(row_dot(X_val, i, X_val[i]))
+    pred = np.zeros(n_val, dtype=np.int8)
+    mv = np.empty(n_val)
+    cand_v = np.empty(n_val, dtype=np.int64)
+    ncv = 0
+    verr = 0
     a = 1.0 - 2.0 * eta
     step = lr / (2.0 * n)
     xn = np.empty(n)
@@ -332,17 +372,12 @@ def leaky_relu_exact(
     nc = 0
     w = np.zeros(d)
     anchor = np.zeros(d)
-    zbuf = np.empty(_ROW_BLOCK)
-    W = np.empty((_ITER_BLOCK, d))
-    errc = np.zeros(_ITER_BLOCK, dtype=np.int64)
     keep_traj = trajectory.shape[0] == n_steps + 1
     best = -1
     best_err = np.inf
     r = radius0
     rec = 0
     n_rec = record_at.shape[0]
-    nb = 0
-    s0 = 0
     n_rechecks = 0
     n_evals = 0
     anchor2 = 0.0
@@ -370,10 +405,16 @@ def leaky_relu_exact(
                 if abs(m[i]) <= xn[i] * rr:
                     cand[nc] = i
                     nc += 1
+            verr = _recheck_predictions(X_val, y_val, w, pred, mv)
+            ncv = 0
+            for i in range(n_val):
+                if abs(mv[i]) <= xnv[i] * rr:
+                    cand_v[ncv] = i
+                    ncv += 1
             n_rechecks += 1
             block_evals = 0
             need = False
-        elif nc > 0:
+        elif nc > 0 or ncv > 0:
             for k in range(nc):
                 i = cand[k]
                 z = row_dot(X, i, w)
@@ -384,8 +425,14 @@ def leaky_relu_exact(
                     for j in range(d):
                         S[j] += dlt * X[i, j]
                     sgn[i] = new
-            n_evals += nc
-            block_evals += nc
+            for k in range(ncv):
+                i = cand_v[k]
+                p = 1 if row_dot(X_val, i, w) >= 0.0 else -1
+                if p != pred[i]:
+                    verr += (p != y_val[i]) - (pred[i] != y_val[i])
+                    pred[i] = p
+            n_evals += nc + ncv
+            block_evals += nc + ncv
         if keep_traj:
             for j in range(d):
                 trajectory[s, j] = w[j]
@@ -398,21 +445,13 @@ def leaky_relu_exact(
                 yw += Y[j] * w[j]
             rec_obj[rec] = ((0.5 - eta) * sw - 0.5 * yw) / n
             rec += 1
-        for j in range(d):
-            W[nb, j] = w[j]
-        nb += 1
-        if nb == _ITER_BLOCK or s == n_steps:
-            _score_iterates(Xvt, y_val, W, nb, zbuf, errc)
-            for b in range(nb):
-                e = errc[b] / n_val if n_val > 0 else 0.0
-                val_err[s0 + b] = e
-                if e < best_err:
-                    best_err = e
-                    best = s0 + b
-                    for j in range(d):
-                        best_w[j] = W[b, j]
-            s0 += nb
-            nb = 0
+        e = verr / n_val if n_val > 0 else 0.0
+        val_err[s] = e
+        if e < best_err:
+            best_err = e
+            best = s
+            for j in range(d):
+                best_w[j] = w[j]
         if s == n_steps:
             break
         norm2 = 0.0

@@ -23,8 +23,8 @@ from typing import Any
 import numpy as np
 from scipy import special
 
-from .._validation import as_generator, check_in_range, check_int
-from ._base import angle_between, check_n, check_rows_fit, unit_direction
+from .._validation import as_generator, check_in_range
+from ._base import angle_between, check_n, check_rows_fit, stream_samples, unit_direction
 
 __all__ = ["SpreadAtoms", "check_spread", "init_rng", "random_frame", "sphere_tail"]
 
@@ -132,17 +132,7 @@ class SpreadAtoms:
 
     def stream(self, n: int, batch: int = 65536) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """Yield batches of :meth:`sample` totalling ``n`` rows (not equal to ``sample(n)``)."""
-        n = check_n(n)
-        batch = check_int(batch, "batch", low=1)
-
-        def gen() -> Iterator[tuple[np.ndarray, np.ndarray]]:
-            done = 0
-            while done < n:
-                m = min(batch, n - done)
-                done += m
-                yield self.sample(m)
-
-        return gen()
+        return stream_samples(self.sample, n, batch)
 
     def atom_errors(self, w: Any) -> np.ndarray:
         """``Pr[sign(w . x) != sign(w* . x) | atom k]`` for every atom, shape ``(K,)``."""

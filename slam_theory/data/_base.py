@@ -159,6 +159,34 @@ def _draw_key(rng: np.random.Generator) -> np.ndarray:
     return rng.integers(0, 2**64 - 1, size=4, dtype=np.uint64, endpoint=True)
 
 
+def stream_samples(
+    sample: Callable[[int], tuple[np.ndarray, np.ndarray]], n: int, batch: int
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Yield ``sample(m)`` batches of at most ``batch`` rows, ``n`` rows in total.
+
+    For generators whose batches need not concatenate to ``sample(n)``; the arguments are
+    checked before the first batch is drawn.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> draw = lambda m: (rng.standard_normal((m, 2)), np.ones(m, dtype=np.int64))
+    >>> [X.shape[0] for X, _ in stream_samples(draw, 5, 2)]
+    [2, 2, 1]
+    """
+    n = check_n(n)
+    batch = check_int(batch, "batch", low=1)
+
+    def gen() -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        done = 0
+        while done < n:
+            m = min(batch, n - done)
+            done += m
+            yield sample(m)
+
+    return gen()
+
+
 class RowSampler(abc.ABC):
     """Shared ``sample``/``stream`` machinery of the kernel-backed halfspace generators.
 

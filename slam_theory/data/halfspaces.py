@@ -31,7 +31,7 @@ import numpy as np
 from scipy import integrate, special
 
 from .._kernels import sampling as _ks
-from .._validation import as_generator, check_choice, check_in_range, check_int, check_unit_vector
+from .._validation import as_generator, check_choice, check_in_range, check_unit_vector
 from ._base import (
     RowSampler,
     angle_between,
@@ -39,6 +39,7 @@ from ._base import (
     check_d,
     check_n,
     check_rows_fit,
+    stream_samples,
     unit_direction,
     unit_w_star,
 )
@@ -419,17 +420,7 @@ class HypercubeHalfspace:
 
     def stream(self, n: int, batch: int = 65536) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """Yield batches of :meth:`sample` totalling ``n`` rows (not equal to ``sample(n)``)."""
-        n = check_n(n)
-        batch = check_int(batch, "batch", low=1)
-
-        def gen() -> Iterator[tuple[np.ndarray, np.ndarray]]:
-            done = 0
-            while done < n:
-                m = min(batch, n - done)
-                done += m
-                yield self.sample(m)
-
-        return gen()
+        return stream_samples(self.sample, n, batch)
 
     def angle(self, w: Any) -> float:
         """Angle in radians, in ``[0, pi]``, between ``w`` (any nonzero scale) and ``w*``."""
