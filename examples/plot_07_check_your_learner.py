@@ -92,7 +92,8 @@ fig, ax = plt.subplots(figsize=(5.5, 3.8), constrained_layout=True)
 for name, table, color in (("FirstRowsMean", flawed, "C3"), ("MeanHalfspace", full, "C0")):
     thr, cen = np.array(table["thresholds"]), np.array(table["threshold_censored"])
     ax.plot(x[~cen], thr[~cen], "o-", color=color, label=name)
-    ax.plot(x[cen], thr[cen], "^", mfc="none", color=color, label=f"{name}, censored")
+    if cen.any():
+        ax.plot(x[cen], thr[cen], "^", mfc="none", color=color, label=f"{name}, censored")
 for power, style in ((1, ":"), (2, "--")):
     ax.plot(x, full["thresholds"][0] * (x / x[0]) ** power, style, color="grey",
             label=f"slope {power}")
