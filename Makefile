@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup reproduce test bench mutation
+.PHONY: setup reproduce test docs bench mutation
 
 $(BIN)/slam-theory: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,15 @@ reproduce: setup
 test: setup
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+# The documentation site (API reference, examples gallery run at build time) in
+# docs/_build/html; every Sphinx warning is an error. Installs the docs extra on first use.
+$(BIN)/sphinx-build: $(BIN)/slam-theory
+	$(BIN)/python -m pip install --quiet -e ".[docs]"
+	touch $@
+
+docs: $(BIN)/sphinx-build
+	$(BIN)/sphinx-build -W --keep-going -b html docs docs/_build/html
 
 # Speed against peers measured in the same run.
 bench: setup

@@ -27,28 +27,66 @@ __all__ = [
 
 
 class SlamTheoryError(Exception):
-    """Base class of the errors the command line reports in one line (exit status 2)."""
+    """Base class of the errors the command line reports in one line (exit status 2).
+
+    Examples
+    --------
+    >>> from slam_theory.errors import SlamTheoryError, StoreError
+    >>> try:
+    ...     raise StoreError("trials.sqlite is damaged; rerun with --fresh")
+    ... except SlamTheoryError as exc:
+    ...     print(f"slam-theory: error: {exc}")
+    slam-theory: error: trials.sqlite is damaged; rerun with --fresh
+    """
 
 
 class ConfigError(SlamTheoryError, ValueError):
     """A mistake in an experiment config: the message names the file, the key and what was
-    expected."""
+    expected.
+
+    Examples
+    --------
+    >>> from slam_theory import runner
+    >>> try:
+    ...     runner.load_config("no_such_experiment.toml")
+    ... except ConfigError as exc:
+    ...     print(type(exc).__name__, isinstance(exc, ValueError))
+    ConfigError True
+    """
 
 
 class UsageError(SlamTheoryError, ValueError):
     """A mistake on the command line or in a path given to it (missing folder, unwritable
-    output, an existing file where a folder is expected)."""
+    output, an existing file where a folder is expected).
+
+    Examples
+    --------
+    >>> issubclass(UsageError, SlamTheoryError), issubclass(UsageError, ValueError)
+    (True, True)
+    """
 
 
 class StoreError(SlamTheoryError, OSError):
     """A results store that cannot be used as it is: damaged, from another config or format,
     read-only, or on a full disk. The message says how to recover (``--fresh``, or the name
-    of the bad trial)."""
+    of the bad trial).
+
+    Examples
+    --------
+    >>> issubclass(StoreError, SlamTheoryError), issubclass(StoreError, OSError)
+    (True, True)
+    """
 
 
 class SchedulerError(SlamTheoryError, ConnectionError):
     """A ``--scheduler`` address that does not answer as a dask scheduler in time, or a
-    scheduler that went away during the run (finished trials are kept)."""
+    scheduler that went away during the run (finished trials are kept).
+
+    Examples
+    --------
+    >>> issubclass(SchedulerError, SlamTheoryError), issubclass(SchedulerError, ConnectionError)
+    (True, True)
+    """
 
 
 class TrialError(SlamTheoryError, RuntimeError):
@@ -56,6 +94,11 @@ class TrialError(SlamTheoryError, RuntimeError):
 
     A sweep records this as the trial's outcome and goes on; it reaches the caller only
     through ``--strict``.
+
+    Examples
+    --------
+    >>> issubclass(TrialError, SlamTheoryError), issubclass(TrialError, RuntimeError)
+    (True, True)
     """
 
 

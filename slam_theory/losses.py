@@ -93,6 +93,12 @@ def symmetric_transition_matrix(eta: float) -> np.ndarray:
     -------
     T : ndarray of shape (2, 2)
         Row-stochastic, ``T[i, j] = P(noisy = j | true = i)`` with class order ``(-1, +1)``.
+
+    Examples
+    --------
+    >>> symmetric_transition_matrix(0.1)
+    array([[0.9, 0.1],
+           [0.1, 0.9]])
     """
     eta = check_eta(eta)
     return np.array([[1.0 - eta, eta], [eta, 1.0 - eta]])
@@ -141,6 +147,12 @@ def logistic_loss(w: Any, X: Any, y: Any) -> tuple[float, np.ndarray]:
         ``mean_i softplus(-y_i z_i)`` computed with ``np.logaddexp`` (finite for any finite z).
     grad : ndarray of shape (d,)
         ``mean_i -y_i sigmoid(-y_i z_i) x_i``.
+
+    Examples
+    --------
+    >>> value, grad = logistic_loss(np.zeros(2), [[1.0, 0.0], [0.0, 1.0]], [1, -1])
+    >>> round(value, 4), grad                     # log 2 at w = 0
+    (0.6931, array([-0.25,  0.25]))
     """
     w, X, y = _check_wXy(w, X, y)
     u = y * (X @ w)
@@ -178,6 +190,15 @@ def slam_binary_loss(w: Any, X: Any, y: Any, alpha: Any) -> tuple[float, np.ndar
         Mean loss.
     grad : ndarray of shape (d,)
         Exact gradient in ``w``.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> X, w = rng.normal(size=(20, 3)), np.array([0.5, -0.2, 0.1])
+    >>> y = np.where(X[:, 0] > 0, 1, -1)
+    >>> value, grad = slam_binary_loss(w, X, y, alpha=1.0)  # alpha = 1: the logistic loss
+    >>> bool(np.isclose(value, logistic_loss(w, X, y)[0]))
+    True
     """
     w, X, y = _check_wXy(w, X, y)
     a = _check_alpha(alpha, X.shape[0])
@@ -212,6 +233,15 @@ def forward_loss(w: Any, X: Any, y: Any, T: Any) -> tuple[float, np.ndarray]:
         Mean loss (``inf`` only if a label has probability zero under ``T``, i.e. a zero column).
     grad : ndarray of shape (d,)
         Exact gradient in ``w``.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> X, w = rng.normal(size=(20, 3)), np.array([0.5, -0.2, 0.1])
+    >>> y = np.where(X[:, 0] > 0, 1, -1)
+    >>> value, grad = forward_loss(w, X, y, np.eye(2))   # no noise: the logistic loss
+    >>> bool(np.isclose(value, logistic_loss(w, X, y)[0]))
+    True
     """
     w, X, y = _check_wXy(w, X, y)
     T = _check_T2(T)
@@ -247,6 +277,15 @@ def backward_loss(w: Any, X: Any, y: Any, T: Any) -> tuple[float, np.ndarray]:
         Mean loss.
     grad : ndarray of shape (d,)
         Exact gradient in ``w``.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> X, w = rng.normal(size=(20, 3)), np.array([0.5, -0.2, 0.1])
+    >>> y = np.where(X[:, 0] > 0, 1, -1)
+    >>> value, grad = backward_loss(w, X, y, np.eye(2))  # no noise: the logistic loss
+    >>> bool(np.isclose(value, logistic_loss(w, X, y)[0]))
+    True
     """
     w, X, y = _check_wXy(w, X, y)
     T = _check_T2(T, invertible=True)
@@ -287,6 +326,15 @@ def unbiased_loss(
         Mean loss.
     grad : ndarray of shape (d,)
         Exact gradient in ``w``.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> X, w = rng.normal(size=(20, 3)), np.array([0.5, -0.2, 0.1])
+    >>> y = np.where(X[:, 0] > 0, 1, -1)
+    >>> value, grad = unbiased_loss(w, X, y, 0.0, 0.0)   # no noise: the logistic loss
+    >>> bool(np.allclose(grad, logistic_loss(w, X, y)[1]))
+    True
     """
     w, X, y = _check_wXy(w, X, y)
     rho_pos, rho_neg = check_rho_pair(rho_pos, rho_neg)
@@ -337,6 +385,12 @@ def leaky_relu_loss(w: Any, X: Any, y: Any, eta: float) -> tuple[float, np.ndarr
         Mean LeakyReLU loss (non-negative in expectation under RCN; zero at ``w*``).
     grad : ndarray of shape (d,)
         The subgradient ``g(w)`` above.
+
+    Examples
+    --------
+    >>> value, grad = leaky_relu_loss(np.zeros(2), [[1.0, 0.0], [0.0, 1.0]], [1, -1], eta=0.2)
+    >>> value, grad                               # g(0) = -(1/2N) sum_i y_i x_i
+    (0.0, array([-0.25,  0.25]))
     """
     w, X, y = _check_wXy(w, X, y)
     eta = check_eta(eta)

@@ -72,6 +72,12 @@ class RCN:
     ----------
     T : ndarray of shape (2, 2)
         ``[[1 - eta, eta], [eta, 1 - eta]]`` in the class order ``(-1, +1)``.
+
+    Examples
+    --------
+    >>> y_noisy = RCN(eta=0.25).corrupt(np.ones(10_000, dtype=int), random_state=0)
+    >>> bool(abs(np.mean(y_noisy == -1) - 0.25) < 0.02)
+    True
     """
 
     def __init__(self, eta: float) -> None:
@@ -120,6 +126,13 @@ class ClassConditional:
     ----------
     T : ndarray of shape (2, 2)
         ``[[1 - rho_neg, rho_neg], [rho_pos, 1 - rho_pos]]`` (class order ``(-1, +1)``).
+
+    Examples
+    --------
+    >>> y = np.repeat([-1, 1], 5000)
+    >>> flipped = ClassConditional(rho_pos=0.3, rho_neg=0.1).corrupt(y, random_state=0) != y
+    >>> round(float(flipped[y == 1].mean()), 1), round(float(flipped[y == -1].mean()), 1)
+    (0.3, 0.1)
     """
 
     def __init__(self, rho_pos: float, rho_neg: float) -> None:
@@ -181,6 +194,12 @@ class Massart:
         last basis vector ``e_d``, which is orthogonal to the default
         ``w* = e_1`` of :mod:`slam_theory.data`, so the noisy region cuts both
         classes.  Ignored when ``eta_fn`` is given.
+
+    Examples
+    --------
+    >>> X = np.array([[0.6, -0.8], [0.6, 0.8], [-1.0, 0.0]])
+    >>> Massart(eta_max=0.4).flip_probabilities(X)   # 0.4 where e_d . x > 0, else 0
+    array([0. , 0.4, 0. ])
     """
 
     def __init__(
@@ -274,6 +293,13 @@ class TransitionNoise:
     ----------
     T : array-like of shape (k, k)
         Row-stochastic, ``k >= 2``.
+
+    Examples
+    --------
+    >>> noise = TransitionNoise(pair_flip_matrix(3, 0.2))
+    >>> y_noisy = noise.corrupt(np.zeros(10_000, dtype=int), random_state=0)
+    >>> noise.n_classes, sorted(set(y_noisy.tolist())), bool(abs(np.mean(y_noisy) - 0.2) < 0.02)
+    (3, [0, 1], True)
     """
 
     def __init__(self, T: Any) -> None:
@@ -346,6 +372,18 @@ def symmetric_matrix(k: int, eta: float) -> np.ndarray:
         Number of classes, ``2 <= k <= MAX_CLASSES`` (10,000: the matrix takes ``8 k^2`` bytes).
     eta : float
         Total flip probability, in ``[0, 1]`` (``T`` is invertible iff ``eta != (k-1)/k``).
+
+    Returns
+    -------
+    T : ndarray of shape (k, k)
+        Row-stochastic: ``1 - eta`` on the diagonal, ``eta / (k - 1)`` elsewhere.
+
+    Examples
+    --------
+    >>> symmetric_matrix(3, 0.3)
+    array([[0.7 , 0.15, 0.15],
+           [0.15, 0.7 , 0.15],
+           [0.15, 0.15, 0.7 ]])
     """
     k = check_int(k, "k", low=2, high=MAX_CLASSES)
     eta = check_in_range(eta, "eta", 0.0, 1.0)
@@ -363,6 +401,18 @@ def pair_flip_matrix(k: int, eta: float) -> np.ndarray:
         Number of classes, ``2 <= k <= MAX_CLASSES``.
     eta : float
         Flip probability, in ``[0, 1]``.
+
+    Returns
+    -------
+    T : ndarray of shape (k, k)
+        Row-stochastic: ``1 - eta`` on the diagonal, ``eta`` at ``(i, (i + 1) mod k)``.
+
+    Examples
+    --------
+    >>> pair_flip_matrix(3, 0.2)
+    array([[0.8, 0.2, 0. ],
+           [0. , 0.8, 0.2],
+           [0.2, 0. , 0.8]])
     """
     k = check_int(k, "k", low=2, high=MAX_CLASSES)
     eta = check_in_range(eta, "eta", 0.0, 1.0)

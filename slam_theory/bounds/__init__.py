@@ -18,20 +18,20 @@ exponents with these.
 
 References
 ----------
-.. [DDKWZ23] I. Diakonikolas, J. Diakonikolas, D. M. Kane, P. Wang, N. Zarifis, "Information-
-   Computation Tradeoffs for Learning Margin Halfspaces with Random Classification Noise",
-   COLT 2023 (PMLR 195:2211-2239), arXiv:2306.16352.
-.. [SLaM] V. Kontonis, F. Iliopoulos, K. Trinh, C. Baykal, G. Menghani, E. Vee, "SLaM: Student-
-   Label Mixing for Distillation with Unlabeled Examples", NeurIPS 2023, arXiv:2302.03806.
-.. [DGT19] I. Diakonikolas, T. Gouleakis, C. Tzamos, "Distribution-Independent PAC Learning of
-   Halfspaces with Massart Noise", NeurIPS 2019.
-.. [DZ25] I. Diakonikolas, N. Zarifis, arXiv:2501.09691 (Massart margin halfspaces; its abstract
-   states that prior efficient algorithms need O~(1/(gamma^4 eps^3)) samples).
-.. [GL13] S. Ghadimi, G. Lan, "Stochastic First- and Zeroth-Order Methods for Nonconvex
-   Stochastic Programming", SIAM J. Optim. 23(4), 2013.
-.. [Nov62] A. Novikoff, "On convergence proofs on perceptrons", 1962.
-.. [DG03] S. Dasgupta, A. Gupta, "An elementary proof of a theorem of Johnson and Lindenstrauss",
-   Random Struct. Algorithms 22(1), 2003.
+- [DDKWZ23] I. Diakonikolas, J. Diakonikolas, D. M. Kane, P. Wang, N. Zarifis, "Information-
+  Computation Tradeoffs for Learning Margin Halfspaces with Random Classification Noise",
+  COLT 2023 (PMLR 195:2211-2239), arXiv:2306.16352.
+- [SLaM] V. Kontonis, F. Iliopoulos, K. Trinh, C. Baykal, G. Menghani, E. Vee, "SLaM: Student-
+  Label Mixing for Distillation with Unlabeled Examples", NeurIPS 2023, arXiv:2302.03806.
+- [DGT19] I. Diakonikolas, T. Gouleakis, C. Tzamos, "Distribution-Independent PAC Learning of
+  Halfspaces with Massart Noise", NeurIPS 2019.
+- [DZ25] I. Diakonikolas, N. Zarifis, arXiv:2501.09691 (Massart margin halfspaces; its abstract
+  states that prior efficient algorithms need O~(1/(gamma^4 eps^3)) samples).
+- [GL13] S. Ghadimi, G. Lan, "Stochastic First- and Zeroth-Order Methods for Nonconvex
+  Stochastic Programming", SIAM J. Optim. 23(4), 2013.
+- [Nov62] A. Novikoff, "On convergence proofs on perceptrons", 1962.
+- [DG03] S. Dasgupta, A. Gupta, "An elementary proof of a theorem of Johnson and Lindenstrauss",
+  Random Struct. Algorithms 22(1), 2003.
 """
 
 from __future__ import annotations

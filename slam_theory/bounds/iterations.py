@@ -51,6 +51,11 @@ def sgd_stationarity(
     References
     ----------
     Ghadimi & Lan (2013), Theorem 2.1 / Corollary 2.2 (constants re-derived here).
+
+    Examples
+    --------
+    >>> sgd_stationarity([1, 100, 10_000])                # (2 Delta + L sigma^2) / sqrt(T)
+    array([3.  , 0.3 , 0.03])
     """
     t, L, s2, D = np.broadcast_arrays(
         _iters(T),
@@ -91,6 +96,11 @@ def ddkwz23_gap_bound(T: Any, eta: Any = 0.0) -> np.ndarray:
     References
     ----------
     DDKWZ23 (arXiv:2306.16352), Algorithm 1.
+
+    Examples
+    --------
+    >>> ddkwz23_gap_bound([0, 3, 99])
+    array([2. , 1. , 0.2])
     """
     t, h = np.broadcast_arrays(_iters(T), _eta(eta))
     return _out(2.0 * (1.0 - h) / np.sqrt(t + 1.0))
@@ -121,6 +131,11 @@ def ddkwz23_e1(T: Any, gamma: Any, eta: Any = 0.0) -> np.ndarray:
     References
     ----------
     DDKWZ23 (arXiv:2306.16352), Algorithm 1 and its analysis.
+
+    Examples
+    --------
+    >>> ddkwz23_e1([15, 1599], gamma=0.1)                 # inverts ddkwz23_iterations
+    array([10.,  1.])
     """
     t, g, h = np.broadcast_arrays(_iters(T), _gamma(gamma), _eta(eta))
     return _out(4.0 * (1.0 - h) / (g * np.sqrt(t + 1.0)))

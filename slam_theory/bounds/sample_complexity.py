@@ -49,6 +49,11 @@ def information_theoretic(eps: Any, gamma: Any, eta: Any = 0.0) -> np.ndarray:
     References
     ----------
     DDKWZ23 (arXiv:2306.16352), abstract.
+
+    Examples
+    --------
+    >>> information_theoretic([0.1, 0.01], gamma=0.1)
+    array([ 1000., 10000.])
     """
     e, g, h = np.broadcast_arrays(_eps(eps), _gamma(gamma), _eta(eta))
     return _out(1.0 / ((1.0 - 2.0 * h) * g**2 * e))
@@ -79,6 +84,11 @@ def slam_sample_complexity(eps: Any, gamma: Any, eta: Any = 0.0) -> np.ndarray:
     References
     ----------
     SLaM (arXiv:2302.03806), as credited by DDKWZ23.
+
+    Examples
+    --------
+    >>> slam_sample_complexity([0.1, 0.05], gamma=0.1)    # halving eps: 4 times the samples
+    array([10000., 40000.])
     """
     e, g, _ = np.broadcast_arrays(_eps(eps), _gamma(gamma), _eta(eta))
     return _out(1.0 / (g**2 * e**2))
@@ -167,6 +177,11 @@ def ddkwz23_sample_complexity(
     References
     ----------
     DDKWZ23 (arXiv:2306.16352).
+
+    Examples
+    --------
+    >>> ddkwz23_sample_complexity([0.1], gamma=0.1, d=10).round(1)   # eta = 0: d/eps log(1/delta)
+    array([230.3])
     """
     e, g, h, dd, de = np.broadcast_arrays(
         _eps(eps),
@@ -199,6 +214,11 @@ def sq_lower_bound(eps: Any, gamma: Any) -> np.ndarray:
     References
     ----------
     DDKWZ23 (arXiv:2306.16352), abstract.
+
+    Examples
+    --------
+    >>> sq_lower_bound([0.1, 0.05], gamma=0.25).round()
+    array([200., 800.])
     """
     e, g = np.broadcast_arrays(_eps(eps), _gamma(gamma))
     return _out(1.0 / (np.sqrt(g) * e**2))
@@ -225,6 +245,11 @@ def perceptron_mistakes(gamma: Any, radius: Any = 1.0) -> np.ndarray:
     References
     ----------
     Novikoff (1962).
+
+    Examples
+    --------
+    >>> perceptron_mistakes([0.1, 0.5])
+    array([100.,   4.])
     """
     g, r = np.broadcast_arrays(_gamma(gamma), _pos(radius, "radius"))
     return _out((r / g) ** 2)
@@ -257,6 +282,11 @@ def dgt19_sample_complexity(eps: Any, gamma: Any, eta: Any = 0.0) -> np.ndarray:
     References
     ----------
     DGT19 (NeurIPS 2019); DZ25 (arXiv:2501.09691), abstract.
+
+    Examples
+    --------
+    >>> dgt19_sample_complexity([0.1, 0.05], gamma=0.1).round()
+    array([10000000., 80000000.])
     """
     e, g, _ = np.broadcast_arrays(_eps(eps), _gamma(gamma), _eta(eta))
     return _out(1.0 / (g**4 * e**3))

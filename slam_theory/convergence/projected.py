@@ -299,7 +299,14 @@ def gradient_mapping(
 
 
 class BallMinimum(NamedTuple):
-    """Minimum of ``F`` over a ball: value, minimiser and a bound on its own suboptimality."""
+    """Minimum of ``F`` over a ball: value, minimiser and a bound on its own suboptimality.
+
+    Examples
+    --------
+    >>> value, coef, gap_bound = ball_minimum([[1.0, 0.0]], [1], 0.0)
+    >>> coef.round(6), bool(gap_bound < 1e-9)
+    (array([1., 0.]), True)
+    """
 
     value: float
     coef: np.ndarray
@@ -356,7 +363,14 @@ def ball_minimum(
 
 
 class ProjectedSGD(NamedTuple):
-    """Result of :func:`projected_sgd`."""
+    """Result of :func:`projected_sgd`.
+
+    Examples
+    --------
+    >>> r = projected_sgd([[1.0, 0.0]], [1], 0.0, 10, step=0.5, random_state=0)
+    >>> r.step, r.last                                    # projected onto the unit ball
+    (0.5, array([1., 0.]))
+    """
 
     average: np.ndarray
     last: np.ndarray

@@ -117,7 +117,7 @@ def _sym_tail(a: float, beta: float, atoms: bool) -> float:
 
 
 class MarginHalfspace(RowSampler):
-    """Halfspace ``sign(w* . x)`` with margin ``gamma`` on the unit sphere or ball.
+    """Halfspace ``sign(w*.x)`` with margin ``gamma`` on the unit sphere or ball.
 
     The distribution is the uniform distribution on the sphere ``S^(d-1)``
     (``marginal="sphere"``) or the ball ``B^d`` (``marginal="ball"``)
@@ -167,6 +167,13 @@ class MarginHalfspace(RowSampler):
         The unit target vector.
     mass : float
         Probability of ``|w* . x| >= gamma`` under the untruncated marginal.
+
+    Examples
+    --------
+    >>> gen = MarginHalfspace(d=3, gamma=0.2, random_state=0)
+    >>> X, y = gen.sample(1000)
+    >>> bool(np.all(np.abs(X @ gen.w_star) >= 0.2)), round(gen.disagreement([0.0, 1.0, 0.0]), 4)
+    (True, 0.5)
     """
 
     def __init__(
@@ -276,7 +283,7 @@ class MarginHalfspace(RowSampler):
 
 
 class GaussianHalfspace(RowSampler):
-    """Halfspace ``sign(w* . x)`` with ``x ~ N(0, I_d / d)``, optionally minus a band.
+    """Halfspace ``sign(w*.x)`` with ``x ~ N(0, I_d / d)``, optionally minus a band.
 
     The marginal is scaled by ``1/sqrt(d)`` so that ``E||x||^2 = 1`` and ``gamma``
     is on the same scale as for :class:`MarginHalfspace`.  With ``gamma > 0`` the
@@ -295,6 +302,13 @@ class GaussianHalfspace(RowSampler):
     w_star : array-like of shape (d,), optional
         Target direction; default ``e_1``.
     random_state : None, int, SeedSequence, Generator or RandomState, optional
+
+    Examples
+    --------
+    >>> gen = GaussianHalfspace(d=4, random_state=0)
+    >>> X, y = gen.sample(5)
+    >>> X.shape, round(gen.disagreement([1.0, 1.0, 0.0, 0.0]), 4)   # angle pi/4: 1/4
+    ((5, 4), 0.25)
     """
 
     def __init__(
@@ -353,7 +367,7 @@ class GaussianHalfspace(RowSampler):
 
 
 class HypercubeHalfspace:
-    """Halfspace ``sign(w* . x)`` with ``x`` uniform on ``{-1, +1}^d / sqrt(d)``.
+    """Halfspace ``sign(w*.x)`` with ``x`` uniform on ``{-1, +1}^d / sqrt(d)``.
 
     Points lie on the unit sphere.  Ties ``w . x = 0`` are labelled ``+1`` (for
     ``w*`` and for the ``w`` given to :meth:`disagreement`).  The default ``w*``
@@ -367,6 +381,13 @@ class HypercubeHalfspace:
         Dimension, ``d >= 2``.
     w_star : array-like of shape (d,), optional
     random_state : None, int, SeedSequence, Generator or RandomState, optional
+
+    Examples
+    --------
+    >>> gen = HypercubeHalfspace(d=4, random_state=0)
+    >>> X, y = gen.sample(3)
+    >>> bool(np.allclose(np.abs(X), 0.5)), gen.disagreement(gen.w_star)
+    (True, 0.0)
     """
 
     #: Largest ``d`` for which :meth:`disagreement` enumerates the cube exactly.

@@ -346,7 +346,13 @@ INSTANCE_FAMILIES: tuple[str, ...] = tuple(_FAMILIES)
 
 
 def instance_class(family: str) -> type:
-    """The generator class of an instance family (its signature lists the accepted params)."""
+    """The generator class of an instance family (its signature lists the accepted params).
+
+    Examples
+    --------
+    >>> instance_class("long_servedio").__name__
+    'LongServedioInstance'
+    """
     return _FAMILIES[check_choice(family, "family", INSTANCE_FAMILIES)]
 
 

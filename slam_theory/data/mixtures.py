@@ -35,6 +35,13 @@ class GaussianMixture:
     Attributes
     ----------
     means : ndarray of shape (n_classes, d)
+
+    Examples
+    --------
+    >>> gm = GaussianMixture(n_classes=3, d=5, separation=3.0, random_state=0)
+    >>> X, y = gm.sample(6)
+    >>> X.shape, round(float(np.linalg.norm(gm.means[0] - gm.means[1])), 6)
+    ((6, 5), 3.0)
     """
 
     def __init__(
@@ -156,6 +163,13 @@ def simulate_teacher(
     proba : ndarray of float64, shape (n, n_classes)
     correct : ndarray of bool, shape (n,)
         Only if ``return_correct``.
+
+    Examples
+    --------
+    >>> y = np.zeros(5000, dtype=int)
+    >>> P = simulate_teacher(y, n_classes=3, accuracy=0.7, random_state=0)
+    >>> P.shape, round(float(np.mean(P.argmax(1) == y)), 1)
+    ((5000, 3), 0.7)
     """
     K = check_int(n_classes, "n_classes", low=2)
     yy = np.asarray(y)

@@ -84,6 +84,13 @@ class AlphaFunction:
     ----------
     isotonic_ : sklearn.isotonic.IsotonicRegression
         Fitted on (margin, 1[top-1 correct]) over the validation set.
+
+    Examples
+    --------
+    >>> P = np.array([[0.9, 0.1], [0.8, 0.2], [0.55, 0.45], [0.6, 0.4]])
+    >>> alpha = estimate_alpha(P, [0, 0, 1, 1])    # confident rows right, unsure rows wrong
+    >>> alpha([[0.95, 0.05], [0.5, 0.5]]).round(2)
+    array([1., 0.])
     """
 
     def __init__(self, isotonic: IsotonicRegression) -> None:
@@ -148,6 +155,13 @@ class BinnedK:
         Inner bin edges on the margin (quantiles of the validation margins).
     ks_ : ndarray of int
         ``k`` in each of the ``len(edges_) + 1`` bins.
+
+    Examples
+    --------
+    >>> P = np.array([[0.9, 0.05, 0.05], [0.8, 0.1, 0.1], [0.4, 0.35, 0.25], [0.45, 0.2, 0.35]])
+    >>> k = estimate_k(P, [0, 0, 1, 2], coverage=1.0, n_bins=2)  # unsure rows: truth 2nd
+    >>> type(k).__name__, k([[0.9, 0.05, 0.05], [0.4, 0.35, 0.25]])
+    ('BinnedK', array([1, 2]))
     """
 
     def __init__(self, edges: np.ndarray, ks: np.ndarray) -> None:

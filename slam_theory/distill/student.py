@@ -49,32 +49,30 @@ class SLaMStudent(ClassifierMixin, BaseEstimator):
 
     Losses on the unlabeled set ``U`` (teacher probabilities ``P``):
 
-    ``"slam"``      cross-entropy between the teacher's label (``target``) and
-                    ``mix(f; alpha(x), k(x), P)`` (``mixing="topk"``: Remark B.1,
-                    un-normalised; ``"normalized"``: divided by ``k - 1``).  ``alpha`` by
-                    :func:`estimate_alpha`, ``k`` by :func:`estimate_k` (``coverage``,
-                    ``k_bins``) on the validation set.
-    ``"distill"``   cross-entropy to the soft labels ``P`` (vanilla distillation).
-    ``"hard"``      cross-entropy to the teacher's top-1 label.
-    ``"weighted"``  cross-entropy to ``target``, example ``i`` weighted by
-                    ``alpha(x_i) / mean_U alpha`` (a simplified reading of Iliopoulos et al.
-                    2022: weight by estimated teacher accuracy).
-    ``"forward"``   Patrini forward correction ``-log (T^T f)`` with one global
-                    row-stochastic ``T`` from :func:`estimate_transition_matrix` on ``V``.
-    ``"taylor"``    Taylor cross-entropy of order ``t = 2`` (Feng et al. IJCAI 2020):
-                    ``(1 - f_y) + (1 - f_y)^2 / 2`` (averaged over ``target``).
-    ``"threshold"`` hard pseudo-labels of examples whose teacher margin is ``>= tau``; ``tau``
-                    maximises (#correct - #wrong) kept pseudo-labels on ``V`` over the
-                    ``0, 0.05, ..., 0.9`` quantiles of the validation margins.
-    ``"ups"``       UPS-style selection (Rizve et al. 2021): hard pseudo-labels whose
-                    confidence is ``>= ups_tau`` and whose uncertainty (std across the members
-                    of ``teacher_proba_ensemble`` of the top-1 class probability) is
-                    ``<= ups_kappa``; without an ensemble only the confidence test is applied.
-                    If fewer than 10% of ``U`` pass, the 10% most confident are kept.
-                    Negative pseudo-labels are not used.
-    ``"cleanlab"``  hard pseudo-labels minus those flagged by
-                    ``cleanlab.filter.find_label_issues`` (``pred_probs`` out-of-fold from a
-                    3-fold scikit-learn logistic regression on ``U``); needs cleanlab.
+    * ``"slam"``: cross-entropy between the teacher's label (``target``) and
+      ``mix(f; alpha(x), k(x), P)`` (``mixing="topk"``: Remark B.1, un-normalised; ``"normalized"``:
+      divided by ``k - 1``). ``alpha`` by :func:`estimate_alpha`, ``k`` by :func:`estimate_k`
+      (``coverage``, ``k_bins``) on the validation set.
+    * ``"distill"``: cross-entropy to the soft labels ``P`` (vanilla distillation).
+    * ``"hard"``: cross-entropy to the teacher's top-1 label.
+    * ``"weighted"``: cross-entropy to ``target``, example ``i`` weighted by
+      ``alpha(x_i) / mean_U alpha`` (a simplified reading of Iliopoulos et al. 2022: weight by
+      estimated teacher accuracy).
+    * ``"forward"``: Patrini forward correction ``-log (T^T f)`` with one global row-stochastic
+      ``T`` from :func:`estimate_transition_matrix` on ``V``.
+    * ``"taylor"``: Taylor cross-entropy of order ``t = 2`` (Feng et al. IJCAI 2020):
+      ``(1 - f_y) + (1 - f_y)^2 / 2`` (averaged over ``target``).
+    * ``"threshold"``: hard pseudo-labels of examples whose teacher margin is ``>= tau``; ``tau``
+      maximises (#correct - #wrong) kept pseudo-labels on ``V`` over the ``0, 0.05, ..., 0.9``
+      quantiles of the validation margins.
+    * ``"ups"``: UPS-style selection (Rizve et al. 2021): hard pseudo-labels whose confidence is
+      ``>= ups_tau`` and whose uncertainty (std across the members of ``teacher_proba_ensemble`` of
+      the top-1 class probability) is ``<= ups_kappa``; without an ensemble only the confidence test
+      is applied. If fewer than 10% of ``U`` pass, the 10% most confident are kept. Negative
+      pseudo-labels are not used.
+    * ``"cleanlab"``: hard pseudo-labels minus those flagged by
+      ``cleanlab.filter.find_label_issues`` (``pred_probs`` out-of-fold from a 3-fold scikit-learn
+      logistic regression on ``U``); needs cleanlab.
 
     ``target`` applies to slam, weighted, forward and taylor; distill is always soft, and
     hard/threshold/ups/cleanlab always hard.  With ``target="hard"`` and ``mixing="topk"``,

@@ -58,6 +58,23 @@ def check_claim(
     -------
     dict
         As :func:`judge_claim`, with ``learner = "estimator"``.
+
+    Examples
+    --------
+    >>> from slam_theory import runner
+    >>> config = runner.config_from_dict({
+    ...     "name": "demo", "description": "samples needed against 1/eps on the sphere",
+    ...     "trial": "experiments.rates:threshold_trial", "root_seed": 0,
+    ...     "seed_by": ["family", "d", "gamma", "eta", "target"], "instance": {"family": "sphere"},
+    ...     "fixed": {"d": 5, "gamma": 0.1, "eta": 0.1, "n_min": 50, "n_max": 800,
+    ...               "steps_per_octave": 2},
+    ...     "grid": {"learner": ["mean"], "target": [0.2, 0.1]},
+    ...     "claims": [{"id": "eps", "statement": "n(eps) = O(1/eps^2)", "learner": "mean",
+    ...                 "parameter": "target", "floor": 1, "ceiling": 2}],
+    ...     "presets": {"quick": {"seeds": 2}, "full": {"seeds": 10}}})
+    >>> table = check_claim(halfspaces.MeanHalfspace(), config, controls=())
+    >>> table["learner"], table["x"], table["verdict"], table["rule"]   # 2 values: too few to judge
+    ('estimator', [5.0, 10.0], 'inconclusive', 'too_few_values')
     """
     claims = list(config.get("claims", []))
     if not claims:

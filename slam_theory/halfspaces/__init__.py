@@ -4,8 +4,8 @@ Every learner is a binary scikit-learn classifier (conventions in
 :mod:`slam_theory.halfspaces._base`: any two labels, ``coef_`` of shape ``(1, d)`` in the unit
 ball, ties predicted as ``classes_[1]``).
 
-Learners (registry name in brackets, see :func:`make_learner`)
--------------------------------------------------------------
+Learners (registry name in brackets, see :func:`make_learner`):
+
 - :class:`LeakyReLUHalfspace` (``"leaky_relu"``): DDKWZ23 (COLT 2023, arXiv:2306.16352)
   Algorithm 1 exactly as stated; :class:`LeakyReLUCappedHalfspace` (``"leaky_relu_capped"``):
   the same with ``T`` capped, a heuristic; :class:`OnlineLeakyReLUHalfspace`

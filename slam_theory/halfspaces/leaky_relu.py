@@ -158,7 +158,7 @@ class LeakyReLUHalfspace(_HalfspaceBase):
         ``N'``, the number of held-out samples.
     best_iteration_ : int
         Index of the selected iterate.
-    validation_error_ : ndarray of shape (n_steps_ + 1,)
+    validation_error_ : ndarray of shape ``(n_steps_ + 1,)``
         Held-out noisy error of every iterate.
     n_rechecks_ : int
         Full sign rechecks the exact kernel made (a cost diagnostic).

@@ -60,7 +60,21 @@ _CREATE = (
 
 @dataclasses.dataclass(frozen=True)
 class StoredTrial:
-    """One verified trial of the store (cells as text, as in ``trials.csv``)."""
+    """One verified trial of the store (cells as text, as in ``trials.csv``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> store = TrialStore.open(Path(tmp.name) / "trials.sqlite", fingerprint={"seed": 1},
+    ...                         param_names=["n"])
+    >>> store.record('["5","0"]', 0, {"n": "5"}, [{"err": "0.5"}])
+    >>> store.record('["9","0"]', 0, {"n": "9"}, [], status="failed", error="boom")
+    >>> [(t.params, t.status, t.error, t.rows) for t in store.trials()]
+    [({'n': '5'}, 'ok', '', [{'err': '0.5'}]), ({'n': '9'}, 'failed', 'boom', [])]
+    >>> store.close(); tmp.cleanup()
+    """
 
     key: str
     seed: int
@@ -107,6 +121,22 @@ class TrialStore:
         The ``trials.sqlite`` file.
     conn : sqlite3.Connection
         An open connection (autocommit; :meth:`record` opens its own transaction).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> store = TrialStore.open(Path(tmp.name) / "trials.sqlite", fingerprint={"seed": 1},
+    ...                         param_names=["n"])
+    >>> store.record('["5","0"]', 0, {"n": "5"}, [{"err": "0.5"}])
+    >>> store.statuses()
+    {'["5","0"]': 'ok'}
+    >>> store.close()
+    >>> reader = TrialStore.read(Path(tmp.name) / "trials.sqlite")   # read-only, for figures
+    >>> [t.rows for t in reader.trials()], reader.meta("param_names")
+    ([[{'err': '0.5'}]], '["n"]')
+    >>> reader.close(); tmp.cleanup()
     """
 
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:

@@ -37,6 +37,17 @@ def write_summary(
 
     ``failures`` is ``{"count": n, "trials": [{"params", "seed", "error"}, ...]}`` (trials in
     key order); NaN and inf are written as ``null``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = write_summary(Path(tmp), {"exponent": float("nan")}, experiment="demo",
+    ...                          preset="quick", failures=[])
+    ...     summary = read_summary(tmp)
+    >>> summary["experiment"], summary["exponent"], summary["failures"]     # NaN written as null
+    ('demo', None, {'count': 0, 'trials': []})
     """
     path = Path(out_dir) / SUMMARY_NAME
     dump_json(path, {**result, "experiment": experiment, "preset": preset,
@@ -45,7 +56,19 @@ def write_summary(
 
 
 def read_summary(results_dir: str | Path) -> dict[str, Any]:
-    """Read ``results_dir/summary.json`` (a one-line :class:`StoreError` if unreadable)."""
+    """Read ``results_dir/summary.json`` (a one-line :class:`StoreError` if unreadable).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from slam_theory.errors import StoreError
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     try:
+    ...         read_summary(tmp)
+    ...     except StoreError:
+    ...         print("no summary.json yet")
+    no summary.json yet
+    """
     path = Path(results_dir) / SUMMARY_NAME
     try:
         data = json.loads(path.read_text(encoding="utf-8"))

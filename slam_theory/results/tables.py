@@ -51,6 +51,19 @@ def export_tables(store: TrialStore, out_dir: Path, param_names: list[str]) -> P
     -------
     Path
         The ``trials.csv`` written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> store = TrialStore.open(Path(tmp.name) / "trials.sqlite", fingerprint={"seed": 1},
+    ...                         param_names=["n"])
+    >>> store.record('["5","0"]', 0, {"n": "5"}, [{"err": "0.5"}])
+    >>> csv = export_tables(store, Path(tmp.name), ["n"])
+    >>> csv.name, csv.read_text().splitlines()
+    ('trials.csv', ['n,seed,row,err', '5,0,0,0.5'])
+    >>> store.close(); tmp.cleanup()
     """
     ok = list(store.trials(status="ok"))
     cols = sorted({c for t in ok for r in t.rows for c in r})
@@ -73,7 +86,20 @@ def export_tables(store: TrialStore, out_dir: Path, param_names: list[str]) -> P
 
 
 def rows_of(store: TrialStore, param_names: list[str]) -> dict[str, list[dict[str, Any]]]:
-    """``{key: rows}`` of the store's successful trials, cells parsed (for the analysis)."""
+    """``{key: rows}`` of the store's successful trials, cells parsed (for the analysis).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> store = TrialStore.open(Path(tmp.name) / "trials.sqlite", fingerprint={"seed": 1},
+    ...                         param_names=["n"])
+    >>> store.record('["5","0"]', 0, {"n": "5"}, [{"err": "0.5"}])
+    >>> rows_of(store, ["n"])
+    {'["5","0"]': [{'n': 5, 'seed': 0, 'row': 0, 'err': 0.5}]}
+    >>> store.close(); tmp.cleanup()
+    """
     out: dict[str, list[dict[str, Any]]] = {}
     for t in store.trials(status="ok"):
         base = {k: parse_cell(t.params[k]) for k in param_names}
@@ -121,6 +147,19 @@ def read_trials(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
     StoreError
         A file that is not what the store exported (edited, torn, not UTF-8, a duplicated or
         missing row, a renamed column): one line saying how to get a good one back.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> store = TrialStore.open(Path(tmp.name) / "trials.sqlite", fingerprint={"seed": 1},
+    ...                         param_names=["n"])
+    >>> store.record('["5","0"]', 0, {"n": "5"}, [{"err": "0.5"}])
+    >>> _ = export_tables(store, Path(tmp.name), ["n"])
+    >>> read_trials(Path(tmp.name) / "trials.csv")          # cells parsed
+    [{'n': 5, 'seed': 0, 'row': 0, 'err': 0.5}]
+    >>> store.close(); tmp.cleanup()
     """
     p = Path(path)
     if p.is_dir():

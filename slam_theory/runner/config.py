@@ -309,6 +309,27 @@ def load_config(
         Missing file, invalid TOML, unknown key, wrong type, missing field, name not equal
         to the file stem, bad reference or unknown preset; the one-line message names the
         file and the key.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> path = Path(tmp.name) / "demo.toml"                 # the name must be the file's stem
+    >>> _ = path.write_text('''
+    ... name = "demo"
+    ... description = "the mean of y x on the sphere"
+    ... trial = "experiments.halfspace_trial:halfspace_error"
+    ... figures = ["experiments.rates_figures:fig_rate_claims"]
+    ... root_seed = 0
+    ... fixed = {d = 5, gamma = 0.1, eta = 0.1, learner = "mean"}
+    ... grid = {n = [100, 1000]}
+    ... presets = {quick = {seeds = 2}, full = {seeds = 10}}
+    ... ''')
+    >>> config = load_config(path, "full")
+    >>> config["seeds"], config["grid"], config["seed_by"]
+    (10, {'n': [100, 1000]}, ['d', 'eta', 'gamma', 'learner', 'n'])
+    >>> tmp.cleanup()
     """
     p = Path(path)
     if not p.is_file():
@@ -333,6 +354,22 @@ def config_from_dict(
     """Validate a config given as a dict: a raw experiment (with ``presets``) or resolved.
 
     A resolved config may give ``trial`` and ``analysis`` as functions (tests).
+
+    Examples
+    --------
+    >>> raw = {"name": "demo", "description": "the mean of y x on the sphere",
+    ...        "trial": "experiments.halfspace_trial:halfspace_error", "root_seed": 0,
+    ...        "fixed": {"d": 5, "gamma": 0.1, "eta": 0.1, "learner": "mean"},
+    ...        "grid": {"n": [100, 1000]},
+    ...        "presets": {"quick": {"seeds": 2}, "full": {"seeds": 10}}}
+    >>> config = config_from_dict(raw)
+    >>> config["preset"], config["seeds"], config["analysis"]
+    ('quick', 2, None)
+    >>> try:
+    ...     config_from_dict({**raw, "grid": {"n": "many"}})
+    ... except ConfigError as exc:
+    ...     print(type(exc).__name__)
+    ConfigError
     """
     if "presets" in config:
         _validate(dict(config), "<config>", None, allow_external)
@@ -389,6 +426,16 @@ def check_points(config: dict[str, Any], source: str, allow_external: bool = Fal
     ------
     ConfigError
         ``<source>: presets.<preset>: <the check's one line>`` for the first point refused.
+
+    Examples
+    --------
+    >>> raw = {"name": "demo", "description": "the mean of y x on the sphere",
+    ...        "trial": "experiments.halfspace_trial:halfspace_error", "root_seed": 0,
+    ...        "fixed": {"d": 5, "gamma": 0.1, "eta": 0.1, "learner": "mean"},
+    ...        "grid": {"n": [100, 1000]},
+    ...        "presets": {"quick": {"seeds": 2}, "full": {"seeds": 10}}}
+    >>> check_points(config_from_dict(raw), "<demo>") is None   # every grid point accepted
+    True
     """
     found = _param_checker(config["trial"], allow_external)
     if found is None:

@@ -47,7 +47,21 @@ _watchdog_started = False
 
 @dataclasses.dataclass(frozen=True)
 class Outcome:
-    """What one trial gave: ``status`` ``ok`` (``rows`` as cells) or ``failed`` (``error``)."""
+    """What one trial gave: ``status`` ``ok`` (``rows`` as cells) or ``failed`` (``error``).
+
+    Examples
+    --------
+    >>> raw = {"name": "demo", "description": "the mean of y x on the sphere",
+    ...        "trial": "experiments.halfspace_trial:halfspace_error", "root_seed": 0,
+    ...        "fixed": {"d": 5, "gamma": 0.1, "eta": 0.1, "learner": "mean"},
+    ...        "grid": {"n": [100, 1000]},
+    ...        "presets": {"quick": {"seeds": 2}, "full": {"seeds": 10}}}
+    >>> from slam_theory.runner import config_from_dict, expand_trials
+    >>> t = expand_trials(config_from_dict(raw))[0]
+    >>> out = execute(raw["trial"], False, t.params, t.entropy, t.spawn_key, t.key)
+    >>> out.status, sorted(out.rows[0])
+    ('ok', ['dim', 'disagreement', 'flip_rate', 'n_iter'])
+    """
 
     key: str
     status: str
@@ -154,6 +168,23 @@ def execute(
     depends on how many threads split it, so without the limit the same seed could give other
     last bits on 1 and N workers. With ``main_pid`` given and this process not the main one,
     the parent watchdog is started (once per worker).
+
+    Examples
+    --------
+    >>> raw = {"name": "demo", "description": "the mean of y x on the sphere",
+    ...        "trial": "experiments.halfspace_trial:halfspace_error", "root_seed": 0,
+    ...        "fixed": {"d": 5, "gamma": 0.1, "eta": 0.1, "learner": "mean"},
+    ...        "grid": {"n": [100, 1000]},
+    ...        "presets": {"quick": {"seeds": 2}, "full": {"seeds": 10}}}
+    >>> from slam_theory.runner import config_from_dict, expand_trials
+    >>> t = expand_trials(config_from_dict(raw))[0]
+    >>> a = execute(raw["trial"], False, t.params, t.entropy, t.spawn_key, t.key)
+    >>> b = execute(raw["trial"], False, t.params, t.entropy, t.spawn_key, t.key)
+    >>> a.rows == b.rows                                   # a trial is a pure function of its seed
+    True
+    >>> execute(raw["trial"], False, {**t.params, "learner": "nope"}, t.entropy, t.spawn_key,
+    ...         t.key).status
+    'failed'
     """
     from threadpoolctl import threadpool_limits
 

@@ -50,6 +50,27 @@ def make_figures(
     dict
         Experiment name -> paths written. Experiments without results are skipped with a
         message; a figure function that raises is reported and skipped.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> path = Path(tmp.name) / "demo.toml"                 # the name must be the file's stem
+    >>> _ = path.write_text('''
+    ... name = "demo"
+    ... description = "the mean of y x on the sphere"
+    ... trial = "experiments.halfspace_trial:halfspace_error"
+    ... figures = ["experiments.rates_figures:fig_rate_claims"]
+    ... root_seed = 0
+    ... fixed = {d = 5, gamma = 0.1, eta = 0.1, learner = "mean"}
+    ... grid = {n = [100, 1000]}
+    ... presets = {quick = {seeds = 2}, full = {seeds = 10}}
+    ... ''')
+    >>> make_figures([path], results_dir=tmp.name, figures_dir=tmp.name, log=print)
+    demo: no results in ..., skipping its figures
+    {}
+    >>> tmp.cleanup()
     """
     say = log or (lambda msg: print(msg, file=sys.stderr))
     out_root = Path(figures_dir)
@@ -80,7 +101,29 @@ def make_figures(
 def collect_captions(
     experiment_paths: Iterable[str | os.PathLike[str]], *, allow_external: bool = False
 ) -> dict[str, str]:
-    """``{figure stem: caption}`` from the modules the experiments' figure references name."""
+    """``{figure stem: caption}`` from the modules the experiments' figure references name.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> path = Path(tmp.name) / "demo.toml"                 # the name must be the file's stem
+    >>> _ = path.write_text('''
+    ... name = "demo"
+    ... description = "the mean of y x on the sphere"
+    ... trial = "experiments.halfspace_trial:halfspace_error"
+    ... figures = ["experiments.rates_figures:fig_rate_claims"]
+    ... root_seed = 0
+    ... fixed = {d = 5, gamma = 0.1, eta = 0.1, learner = "mean"}
+    ... grid = {n = [100, 1000]}
+    ... presets = {quick = {seeds = 2}, full = {seeds = 10}}
+    ... ''')
+    >>> captions = collect_captions([path])              # the CAPTIONS of rates_figures
+    >>> sorted(captions)
+    ['rate_eps', 'rate_gamma']
+    >>> tmp.cleanup()
+    """
     caps: dict[str, str] = {}
     for p in experiment_paths:
         for ref in load_config(p, "quick", allow_external=allow_external)["figures"]:

@@ -87,6 +87,20 @@ class RunResult:
         ``{"params", "seed", "error"}`` of each failed trial, in key order.
     store : Path or None
         The trial store.
+
+    Examples
+    --------
+    >>> raw = {"name": "demo", "description": "the mean of y x on the sphere",
+    ...        "trial": "experiments.halfspace_trial:halfspace_error", "root_seed": 0,
+    ...        "fixed": {"d": 5, "gamma": 0.1, "eta": 0.1, "learner": "mean"},
+    ...        "grid": {"n": [100, 1000]},
+    ...        "presets": {"quick": {"seeds": 2}, "full": {"seeds": 10}}}
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     first = run_experiment(raw, results_dir=tmp, progress=False)
+    ...     again = run_experiment(raw, results_dir=tmp, progress=False)   # resumes: all stored
+    >>> (first.n_trials, first.n_run, first.n_failed), (again.n_run, again.n_skipped)
+    ((4, 4, 0), (0, 4))
     """
 
     name: str
@@ -106,7 +120,19 @@ class RunResult:
 
 
 def fingerprint(config: dict[str, Any]) -> dict[str, Any]:
-    """The config fields that decide the trials' numbers (JSON-ready)."""
+    """The config fields that decide the trials' numbers (JSON-ready).
+
+    Examples
+    --------
+    >>> raw = {"name": "demo", "description": "the mean of y x on the sphere",
+    ...        "trial": "experiments.halfspace_trial:halfspace_error", "root_seed": 0,
+    ...        "fixed": {"d": 5, "gamma": 0.1, "eta": 0.1, "learner": "mean"},
+    ...        "grid": {"n": [100, 1000]},
+    ...        "presets": {"quick": {"seeds": 2}, "full": {"seeds": 10}}}
+    >>> from slam_theory.runner import config_from_dict
+    >>> sorted(fingerprint(config_from_dict(raw)))
+    ['fixed', 'grid', 'preset', 'root_seed', 'seed_by', 'seeds', 'trial']
+    """
     return jsonable({k: config[k] for k in FINGERPRINT_FIELDS})
 
 
@@ -138,6 +164,15 @@ def lock(root: Path, name: str) -> Iterator[Path]:
     A second run on the same results is refused in one line. The lock is released when the
     process dies; the file is unlinked while still locked, and a run that locked a file that
     was meanwhile unlinked tries again, so two runs never both hold it.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     with lock(Path(tmp), "demo") as held:
+    ...         inside = held.exists()
+    ...     print(held.name, inside, held.exists())
+    .demo.lock True False
     """
     _mkdir(root)
     path = root / f".{name}.lock"
@@ -224,6 +259,21 @@ def run_experiment(
     DataUnavailableError
         The trial module's ``check_data`` hook found data missing on this machine (checked
         before anything is written).
+
+    Examples
+    --------
+    >>> raw = {"name": "demo", "description": "the mean of y x on the sphere",
+    ...        "trial": "experiments.halfspace_trial:halfspace_error", "root_seed": 0,
+    ...        "fixed": {"d": 5, "gamma": 0.1, "eta": 0.1, "learner": "mean"},
+    ...        "grid": {"n": [100, 1000]},
+    ...        "presets": {"quick": {"seeds": 2}, "full": {"seeds": 10}}}
+    >>> import tempfile
+    >>> from slam_theory.results import read_trials
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     result = run_experiment(raw, results_dir=tmp, progress=False)
+    ...     rows = read_trials(result.trials_csv)
+    >>> result.results_dir.name, len(rows), sorted(rows[0])[:3]
+    ('demo', 4, ['d', 'dim', 'disagreement'])
     """
     t_start = time.perf_counter()
     if isinstance(path_or_config, dict):
