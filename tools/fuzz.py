@@ -7,8 +7,9 @@ distillation functions, stats) and to the command line (:mod:`fuzz_cli`: bad arg
 and TOMLs), then runs fault scenarios on the runner (:mod:`fuzz_faults`). Each outcome is one of
 
 ``clear``
-    a ``ValueError``/``TypeError``/``SlamTheoryError`` whose message names the argument (for the
-    command line: exit status 2 and one ``slam-theory: error:`` line);
+    a ``ValueError``/``TypeError``/``SlamTheoryError`` whose message names the argument (or a
+    ``MemoryError`` naming the size that cannot be held; for the command line: exit status 2 and
+    one ``slam-theory: error:`` line);
 ``vague``
     an error of the right type that does not name the argument (or a multi-line CLI error);
 ``crash``
@@ -56,6 +57,8 @@ API_TIMEOUT_S = 60.0
 CLI_TIMEOUT_S = 60.0
 MEMORY_CAP = 6 * 2**30
 _LENGTH_WORDS = ("sample", "length", "rows", "shape", "inconsistent", "same number")
+#: Other words by which a message names an argument (``make_learner(name=...)``: "learner").
+ALIASES = {"name": ("learner",), "Xp": ("X",)}
 
 
 class WouldRun(Exception):
@@ -64,7 +67,7 @@ class WouldRun(Exception):
 
 def names(message: str, arg: str, label: str) -> bool:
     """Whether ``message`` names ``arg`` (or, for a length mismatch, says so)."""
-    for name in {arg, arg.rstrip("p") if arg == "Xp" else arg}:
+    for name in (arg, *ALIASES.get(arg, ())):
         flags = 0 if len(name) <= 2 else re.IGNORECASE
         if re.search(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])", message, flags):
             return True
@@ -82,6 +85,8 @@ def classify_exception(exc: BaseException | None, arg: str, label: str) -> tuple
     text = f"{type(exc).__name__}: {' '.join(str(exc).split())}"[:300]
     if isinstance(exc, ValueError | TypeError | SlamTheoryError):
         return ("clear" if names(str(exc), arg, label) else "vague"), text
+    if isinstance(exc, MemoryError) and names(str(exc), arg, label):
+        return "clear", text  # a size nothing can hold, refused up front naming it
     return "crash", text
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from fuzz_values import SCALARS, arrays
+from fuzz_values import LENGTH_LABELS, SCALARS, arrays
 from sklearn.base import clone
 
 from slam_theory import bounds, convergence, data, distill, halfspaces, losses, noise, stats
@@ -49,6 +49,12 @@ class Target:
     call: Callable[..., Any]
     valid: dict[str, Any]
     kinds: dict[str, str]
+    #: ``{arg: labels}`` that the documented contract accepts (each with its reason).
+    skip: dict[str, set[str]] = dataclasses.field(default_factory=dict)
+
+
+#: Arguments whose documented default is None (so None is not a bad value).
+NONE_OK = {"w_star", "direction", "teacher", "k", "record", "control_margin", "choice"}
 
 
 @dataclasses.dataclass
@@ -90,17 +96,20 @@ def _learner_targets(D: dict[str, Any]) -> list[Target]:
             return clone(_base).set_params(**kw).fit(X, y).predict(Xp)
 
         valid = {"X": D["X"], "y": D["y"], "Xp": D["X"], **params}
-        kinds = {"X": "arr:X", "y": "arr:y_pm", "Xp": "arr:Xp", **_kinds_by_name(params)}
+        kinds = {"X": "arr:X", "y": "arr:y_bin", "Xp": "arr:Xp", **_kinds_by_name(params)}
         if "T" in params:  # forward/backward: a matrix T instead of eta
             valid.update(T=D["T2"], eta=None)
-            kinds["T"] = "arr:T"
+            kinds["T"] = "arr:T2"
             kinds.pop("eta", None)
         if "rho_pos" in params:
-            kinds.update(rho_pos="eta", rho_neg="eta")
+            kinds.update(rho_pos="rho", rho_neg="rho")
         out.append(Target(f"halfspaces.{name}.fit_predict", call, valid, kinds))
-    out.append(Target("halfspaces.make_learner", halfspaces.make_learner,
-                      {"name": "slam", "eta": 0.1, "gamma": 0.2, "epsilon": 0.1,
-                       "random_state": 0},
+    def make_fit(X: Any, y: Any, **kw: Any) -> Any:  # scikit-learn checks params at fit
+        return halfspaces.make_learner(**kw).fit(X, y)
+
+    out.append(Target("halfspaces.make_learner.fit", make_fit,
+                      {"X": D["X"], "y": D["y"], "name": "slam", "eta": 0.1, "gamma": 0.2,
+                       "epsilon": 0.1, "random_state": 0},
                       {"name": "choice", "eta": "eta", "gamma": "gamma",
                        "epsilon": "unit_open", "random_state": "seed"}))
     out.append(Target("halfspaces.leaky_relu_iterations", halfspaces.leaky_relu_iterations,
@@ -110,7 +119,7 @@ def _learner_targets(D: dict[str, Any]) -> list[Target]:
                       halfspaces.leaky_relu_validation_size,
                       {"n_steps": 100, "epsilon": 0.1, "delta": 0.1, "constant": 1.0},
                       {"n_steps": "size", "epsilon": "unit_open", "delta": "unit_open",
-                       "constant": "positive"}))
+                       "constant": "positive"}, {"n_steps": {"zero"}}))  # T = 0: only w_0
     return out
 
 
@@ -141,7 +150,7 @@ def _data_targets(D: dict[str, Any]) -> list[Target]:
                                                       random_state=0).stream(n, batch)]
 
     out.append(Target("data.stream", stream, {"n": 30, "batch": 8},
-                      {"n": "size", "batch": "size"}))
+                      {"n": "size", "batch": "size"}, {"n": {"huge"}}))  # streams are for huge n
     for cls, valid in [
         (data.GaussianHalfspace, {"d": 3, "gamma": 0.1, "w_star": D["w_star"]}),
         (data.MarginHalfspace, {"d": 3, "gamma": 0.1, "marginal": "sphere",
@@ -155,7 +164,9 @@ def _data_targets(D: dict[str, Any]) -> list[Target]:
         kinds = {"n": "size", **_kinds_by_name(valid)}
         if "w_star" in valid:
             kinds["w_star"] = "arr:w_star"
-        out.append(Target(f"data.{cls.__name__}.sample", call, {"n": 50, **valid}, kinds))
+        skip = {"gamma": {"zero"}} if cls is data.GaussianHalfspace else {}  # default 0.0
+        out.append(Target(f"data.{cls.__name__}.sample", call, {"n": 50, **valid}, kinds,
+                          skip))
     out.append(Target("data.simulate_teacher", data.simulate_teacher,
                       {"y": D["ym"], "n_classes": 3, "accuracy": 0.8, "k": 1,
                        "temperature": 1.0, "random_state": 0},
@@ -172,7 +183,7 @@ def _noise_targets(D: dict[str, Any]) -> list[Target]:
         Target("noise.ClassConditional.corrupt",
                lambda rho_pos, rho_neg, y: noise.ClassConditional(rho_pos, rho_neg).corrupt(
                    y, random_state=0), {"rho_pos": 0.1, "rho_neg": 0.2, "y": D["y"]},
-               {"rho_pos": "eta", "rho_neg": "eta", "y": "arr:y_pm"}),
+               {"rho_pos": "rho", "rho_neg": "rho", "y": "arr:y_pm"}),
         Target("noise.Massart.corrupt",
                lambda eta_max, direction, X, y: noise.Massart(eta_max, direction=direction)
                .corrupt(X, y, random_state=0),
@@ -181,10 +192,11 @@ def _noise_targets(D: dict[str, Any]) -> list[Target]:
         Target("noise.TransitionNoise.corrupt",
                lambda T, y: noise.TransitionNoise(T).corrupt(y, random_state=0),
                {"T": D["T3"], "y": D["ym"]}, {"T": "arr:T", "y": "arr:y_cls"}),
+        # k classes: eta may reach (k - 1)/k, so only a rate outside [0, 1] is bad for sure
         Target("noise.pair_flip_matrix", noise.pair_flip_matrix, {"k": 3, "eta": 0.2},
-               {"k": "size", "eta": "eta"}),
+               {"k": "size", "eta": "prob"}),
         Target("noise.symmetric_matrix", noise.symmetric_matrix, {"k": 3, "eta": 0.2},
-               {"k": "size", "eta": "eta"}),
+               {"k": "size", "eta": "prob"}),
         Target("noise.to_cleanlab_noise_matrix", noise.to_cleanlab_noise_matrix,
                {"T": D["T3"]}, {"T": "arr:T"}),
         Target("noise.from_cleanlab_noise_matrix", noise.from_cleanlab_noise_matrix,
@@ -200,14 +212,14 @@ def _loss_targets(D: dict[str, Any]) -> list[Target]:
         Target("losses.leaky_relu_loss", losses.leaky_relu_loss, {**wxy, "eta": 0.1},
                {**k, "eta": "eta"}),
         Target("losses.forward_loss", losses.forward_loss, {**wxy, "T": D["T2"]},
-               {**k, "T": "arr:T"}),
+               {**k, "T": "arr:T2"}),
         Target("losses.backward_loss", losses.backward_loss, {**wxy, "T": D["T2"]},
-               {**k, "T": "arr:T"}),
+               {**k, "T": "arr:T2"}),
         Target("losses.slam_binary_loss", losses.slam_binary_loss, {**wxy, "alpha": 0.8},
                {**k, "alpha": "prob"}),
         Target("losses.unbiased_loss", losses.unbiased_loss,
                {**wxy, "rho_pos": 0.1, "rho_neg": 0.2},
-               {**k, "rho_pos": "eta", "rho_neg": "eta"}),
+               {**k, "rho_pos": "rho", "rho_neg": "rho"}),
         Target("losses.symmetric_transition_matrix", losses.symmetric_transition_matrix,
                {"eta": 0.2}, {"eta": "eta"}),
     ]
@@ -255,7 +267,7 @@ def _distill_targets(D: dict[str, Any]) -> list[Target]:
         Target("distill.topk_mask", distill.topk_mask, {"proba": P, "k": 2},
                {"proba": "arr:proba", "k": "size"}),
         Target("distill.encode_labels", distill.encode_labels, {"y": ym, "classes": [0, 1, 2]},
-               {"y": "arr:y_cls"}),
+               {"y": "arr:y_cls"}, {"y": {"empty"}}),  # no labels encode to no codes
         Target("distill.SLaMClassifier.fit_predict", classifier,
                {"X": Xm, "y": y_semi, "Xp": Xm, **cparams},
                {"X": "arr:X", "Xp": "arr:Xp", **_kinds_by_name(cparams)}),
@@ -283,11 +295,12 @@ def _convergence_targets(D: dict[str, Any]) -> list[Target]:
                {"X_eval": "arr:X", "y_eval": "arr:y_pm", "eta": "eta", "w_star": "arr:w_star"}),
         Target("convergence.forward_gd_trajectory", convergence.forward_gd_trajectory,
                {"X": X, "y": y, "eta": 0.1, "n_iter": 20, "step": 1.0, "record": 5},
-               {**xy, "eta": "eta", "n_iter": "size", "step": "positive", "record": "size"}),
+               {**xy, "eta": "eta", "n_iter": "size", "step": "positive", "record": "size"},
+               {"record": {"list"}}),  # record may list the iterations
         Target("convergence.leaky_relu_trajectory", convergence.leaky_relu_trajectory,
                {"X": X, "y": y, "eta": 0.1, "n_iter": 20, "record": 5, "w_star": D["w_star"]},
                {**xy, "eta": "eta", "n_iter": "size", "record": "size",
-                "w_star": "arr:w_star"}),
+                "w_star": "arr:w_star"}, {"record": {"list"}}),
         Target("convergence.trajectory", convergence.trajectory,
                {"learner": "leaky_relu", "X": X, "y": y, "eta": 0.1, "n_iter": 20},
                {"learner": "choice", **xy, "eta": "eta", "n_iter": "size"}),
@@ -315,7 +328,7 @@ def _bounds_targets() -> list[Target]:
     valid_by_name = {"T": 100, "gamma": 0.1, "eta": 0.1, "eps": 0.05, "d": 10, "delta": 0.1,
                      "beta": 0.01, "constant": 128.0, "radius": 1.0, "smoothness": 1.0,
                      "variance": 1.0, "gap0": 1.0}
-    kind = {**NAME_KIND, "T": "size"}
+    kind = dict.fromkeys(valid_by_name, "bound")
     for fname in ["ddkwz23_e1", "ddkwz23_gap_bound", "ddkwz23_iterations",
                   "ddkwz23_sample_complexity", "dgt19_sample_complexity",
                   "information_theoretic", "jl_dimension", "perceptron_mistakes",
@@ -339,9 +352,9 @@ def _stats_targets(rng: np.random.Generator) -> list[Target]:
                 "success": 0.5, "confidence": 0.9, "n_boot": 99, "random_state": 0,
                 "min_points": 3, "window": 3, "max_width": 1.0, "slope_tol": 0.5},
                {"x": "arr:positive_vec", "n_needed": "arr:X", "floor": "finite",
-                "ceiling": "finite", "success": "unit_open", "confidence": "unit_open",
+                "ceiling": "finite", "success": "unit_left_open", "confidence": "unit_open",
                 "n_boot": "size", "random_state": "seed", "min_points": "size",
-                "window": "size", "max_width": "positive", "slope_tol": "positive"}),
+                "window": "size", "max_width": "positive", "slope_tol": "nonneg"}),
         Target("stats.fit_power_law", stats.fit_power_law, {"x": x, "y": ys},
                {"x": "arr:positive_vec", "y": "arr:positive_vec"}),
         Target("stats.local_slopes", stats.local_slopes, {"x": x, "y": ys, "window": 3},
@@ -356,13 +369,17 @@ def _stats_targets(rng: np.random.Generator) -> list[Target]:
                 "n_boot": "size"}),
         Target("stats.percentile_interval", stats.percentile_interval,
                {"samples": v, "confidence": 0.9},
-               {"samples": "arr:vec", "confidence": "unit_open"}),
+               {"samples": "arr:vec", "confidence": "unit_open"},
+               # documented: non-finite replicates are left out, the samples are raveled,
+               # and no finite replicate gives NaN
+               {"samples": {"nan_cell", "inf_cell", "empty", "two_d", "scalar"}}),
         Target("stats.success_threshold", stats.success_threshold,
                {"n_needed": n, "censored": cen, "success": 0.5},
-               {"n_needed": "arr:X", "success": "unit_open"}),
+               {"n_needed": "arr:X", "success": "unit_left_open"}),
         Target("stats.threshold_n", stats.threshold_n,
                {"ns": [10, 20, 40, 80], "errors": [[0.5, 0.2, 0.1, 0.05]] * 3, "target": 0.1},
-               {"ns": "arr:positive_vec", "errors": "arr:X", "target": "unit_open"}),
+               {"ns": "arr:positive_vec", "errors": "arr:X", "target": "finite"},
+               {"errors": {"inf_cell"}}),  # documented: inf errors allowed, any finite target
     ]
 
 
@@ -378,19 +395,41 @@ def targets(seed: int) -> list[Target]:
 def bad_values(target: Target, arg: str, seed: int) -> list[tuple[str, Any]]:
     """The bad values for ``arg`` of ``target`` (a fresh, seeded list on every call)."""
     kind = target.kinds[arg]
+    skip = set(target.skip.get(arg, ()))
+    if arg in NONE_OK:
+        skip.add("none")
     if kind.startswith("arr:"):
         rng = np.random.default_rng([seed, len(target.name), len(arg)])
         sub = kind[4:]
         vals = arrays("X" if sub == "Xp" else sub, np.asarray(target.valid[arg]), rng)
         if sub == "Xp":
-            vals = [v for v in vals if v[0] != "fewer_rows"]
+            skip.add("fewer_rows")
             vals.append(("extra_column", np.hstack([target.valid[arg],
                                                    target.valid[arg][:, :1]])))
-        return vals
+        if not _paired(target, arg):
+            skip.update(LENGTH_LABELS)
+        return [v for v in vals if v[0] not in skip]
     vals = list(SCALARS[kind])
-    if kind == "size" and arg in ("n", "d", "n_iter", "n_classes"):
-        vals.append(("huge", 10**13))
-    return vals
+    if kind == "size" and arg in ("n", "d", "n_classes"):
+        vals.append(("huge", 10**13))  # memory: a size nothing can hold
+    return [v for v in vals if v[0] not in skip]
+
+
+def _paired(target: Target, arg: str) -> bool:
+    """Whether ``arg``'s length must match another argument (so a shorter one is bad)."""
+    a = np.asarray(target.valid[arg])
+    if a.ndim == 0:
+        return False
+    n = a.shape[0]
+    for k, v in target.valid.items():
+        if k == arg or not target.kinds.get(k, "").startswith("arr:"):
+            if k == "d" and v == n:
+                return True
+            continue
+        b = np.asarray(v)
+        if b.ndim >= 1 and (b.shape[0] == n or (b.ndim == 2 and b.shape[1] == n)):
+            return True
+    return False
 
 
 def api_cases(seed: int) -> tuple[list[Target], list[Case]]:

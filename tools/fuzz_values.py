@@ -34,6 +34,17 @@ SCALARS: dict[str, list[tuple[str, Any]]] = {
                   ("nan", NAN), ("inf", INF), *_NOT_NUMBER],
     # probability in [0, 1]
     "prob": [("negative", -0.1), ("above", 1.1), ("nan", NAN), ("inf", INF), *_NOT_NUMBER],
+    # a rate of class-conditional noise: in [0, 1) (the pair must sum below 1)
+    "rho": [("negative", -0.1), ("one", 1.0), ("above", 1.5), ("nan", NAN), ("inf", INF),
+            ("bool", True), *_NOT_NUMBER],
+    # a fraction in (0, 1] (success fractions)
+    "unit_left_open": [("zero", 0.0), ("negative", -0.1), ("above", 1.5), ("nan", NAN),
+                       ("inf", INF), *_NOT_NUMBER],
+    # a non-negative real (tolerances, penalties)
+    "nonneg": [("negative", -1.0), ("nan", NAN), ("inf", INF), *_NOT_NUMBER],
+    # an argument of a closed-form bound (vectorised: arrays and real T, d are fine)
+    "bound": [("negative", -1.0), ("nan", NAN), ("string", "0.1"), ("complex", complex(0.1, 0)),
+              ("object", object()), ("strings", ["0.1"])],
     # a strictly positive real (scale, step, temperature, C, tol, radius)
     "positive": [("zero", 0.0), ("negative", -1.0), ("nan", NAN), ("inf", INF),
                  *_NOT_NUMBER],
@@ -83,7 +94,11 @@ def arrays(kind: str, valid: np.ndarray, rng: np.random.Generator) -> list[tuple
         out += [("zero_label", np.where(np.arange(v.size) == i, 0, v)),
                 ("two_label", np.where(np.arange(v.size) == i, 2, v)),
                 ("half_label", np.where(np.arange(v.size) == i, 0.5, v)),
-                ("bool_labels", v > 0), ("one_class", np.ones_like(v))]
+                ("bool_labels", v > 0)]
+    elif kind == "y_bin":  # estimators: any two labels (scikit-learn), so only a third class
+        out += [("third_class", np.where(np.arange(v.size) == i, 7, v)),
+                ("half_label", np.where(np.arange(v.size) == i, 0.5, v))]
+        out = [o for o in out if o[0] != "strings"]  # string class labels are valid
     elif kind == "y_cls":
         k = int(v.max()) + 1
         out += [("out_of_range", np.where(np.arange(v.size) == i, k + 5, v)),
@@ -93,13 +108,15 @@ def arrays(kind: str, valid: np.ndarray, rng: np.random.Generator) -> list[tuple
         out += [("zero_vector", np.zeros_like(v, dtype=float)), ("longer", np.append(v, 0.1))]
     elif kind == "w":
         out += [("longer", np.append(v, 0.1))]
-    elif kind == "T":
+    elif kind in ("T", "T2"):
         bad = v.astype(float).copy()
         bad[0, 0] += 0.3
         neg = v.astype(float).copy()
         neg[0, 0], neg[0, 1] = -0.2, 1.2
         out += [("not_stochastic", bad), ("negative_entry", neg),
-                ("not_square", v[:1].copy()), ("bigger", np.eye(v.shape[0] + 1))]
+                ("not_square", v[:1].copy())]
+        if kind == "T2":
+            out.append(("bigger", np.eye(v.shape[0] + 1)))
     elif kind == "proba":
         bad = v.astype(float).copy()
         bad[i % v.shape[0]] *= 3.0
@@ -110,3 +127,7 @@ def arrays(kind: str, valid: np.ndarray, rng: np.random.Generator) -> list[tuple
         out += [("negative_entry", cell(-1.0)), ("zero_entry", cell(0.0))]
     del flat
     return out
+
+
+#: Labels whose badness is a length that does not match another argument's.
+LENGTH_LABELS = ("fewer_rows", "shorter", "longer")
