@@ -86,7 +86,13 @@ def _numeric_keys(raw: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def _set(raw: dict[str, Any], table: str, key: str, value: Any) -> None:
+    """Set ``key`` in ``table`` and wherever a preset overrides it (else the bad value would
+    never reach a trial)."""
     raw[table][key] = [value] if table == "grid" else value
+    for preset in raw.get("presets", {}).values():
+        for t in ("fixed", "grid"):
+            if key in preset.get(t, {}):
+                preset[t][key] = [value] if t == "grid" else value
 
 
 def _mutations(raw: dict[str, Any], rng: np.random.Generator) -> list[tuple[str, dict]]:
@@ -120,7 +126,10 @@ def _mutations(raw: dict[str, Any], rng: np.random.Generator) -> list[tuple[str,
         m("grid_empty_list", lambda d: d["grid"].update({gk: []}))
         m("grid_duplicates", lambda d: d["grid"].update({gk: [raw["grid"][gk][0]] * 2}))
         m("grid_nested_table", lambda d: d["grid"].update({gk: [{"a": 1}]}))
-    learners = [(t, k) for t in ("fixed", "grid") for k in raw.get(t, {}) if k == "learner"]
+    # in other trials "learner" is a label (convergence: "projected_sgd")
+    names_learner = raw["trial"].endswith((":halfspace_error", ":threshold_trial"))
+    learners = [(t, k) for t in ("fixed", "grid") for k in raw.get(t, {})
+                if k == "learner" and names_learner]
     for t, k in learners:
         m(f"learner_misspelt_{t}", lambda d, t=t, k=k: _set(d, t, k, "slma"))
     if "instance" in raw:

@@ -10,7 +10,9 @@ the file and the key.
 A trial module may define ``check_params(trial_name, params)``: it is called on every
 parameter point of every preset when the config is loaded (before any file is written) and
 raises ``ValueError`` or ``TypeError`` in one line for a value the trial would refuse (a
-misspelt learner name, say).
+misspelt learner name, say). A trial of this package whose module defines none gets
+:data:`DEFAULT_CHECK`, the checks of the parameter names the configs share. A NaN parameter is
+refused for every trial.
 
 Examples
 --------
@@ -25,6 +27,7 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import itertools
+import math
 import os
 import tomllib
 from pathlib import Path
@@ -59,6 +62,8 @@ _REQUIRED_TOP = ("name", "trial", "root_seed", "presets")
 _PRESET_KEYS = {"seeds", "fixed", "grid", "analysis_params"}
 #: Column names the runner writes itself (not allowed as parameter names).
 RESERVED = frozenset({"seed", "row"})
+#: The parameter check of a package trial whose module defines no ``check_params``.
+DEFAULT_CHECK = "experiments.params:check_params"
 #: Config fields that decide the trials' numbers (the store refuses a change in any).
 FINGERPRINT_FIELDS = ("trial", "root_seed", "seed_by", "fixed", "grid", "preset", "seeds")
 
@@ -132,6 +137,8 @@ class _Checker:
     def no_newline(self, value: Any, key: str) -> None:
         if isinstance(value, str) and ("\n" in value or "\r" in value):
             self.fail(key, "a string without line breaks", value)
+        if isinstance(value, float) and math.isnan(value):
+            self.fail(key, "a number, not NaN", value)
 
     def reference(self, value: Any, key: str, allow_external: bool) -> None:
         if not isinstance(value, str):
@@ -375,6 +382,10 @@ def _param_checker(trial: Any, allow_external: bool) -> tuple[Any, str] | None:
         except ValueError:  # the reference was checked (and reported) by the validation
             return None
     hook = getattr(module, "check_params", None)
+    if not inspect.isfunction(hook) and module is not None and module.__name__.startswith(
+            "slam_theory.experiments."):
+        # a trial of this package without its own check: the checks of the shared names
+        hook = resolve_reference(DEFAULT_CHECK)
     return (hook, name) if inspect.isfunction(hook) else None
 
 
