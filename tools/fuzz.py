@@ -61,6 +61,23 @@ _LENGTH_WORDS = ("sample", "length", "rows", "shape", "inconsistent", "same numb
 ALIASES = {"name": ("learner",), "Xp": ("X",)}
 
 
+#: Findings left open on purpose, by case prefix, with the reason (see benchmarks/fuzz.json).
+KNOWN = {
+    "data.": "slam_theory.data is another helper's: reported (d=huge allocates before any "
+             "check; GaussianHalfspace takes gamma > 1)",
+    "distill.": "slam_theory.distill is another helper's: reported (X errors do not name X, "
+                "numeric strings and bool sizes accepted, labeled_weight=0)",
+    "rate_eps:instance_unknown_param": "an [instance] key the family does not take fails in "
+                                       "every trial, not when the config loads",
+    "rate_gamma:instance_unknown_param": "as rate_eps",
+}
+
+
+def known(case: str) -> bool:
+    """Whether a finding is one of :data:`KNOWN`."""
+    return any(case.startswith(prefix) for prefix in KNOWN)
+
+
 class WouldRun(Exception):
     """Raised in place of the runner's work: the command line accepted the case."""
 
@@ -296,9 +313,12 @@ def run_campaign(seed: int = 0, limit: int | None = None,
     for c in groups.values():
         for k, v in c.items():
             total[k] += v
+    new = [f for f in findings if f["outcome"] != "recovered" and not known(f["case"])]
     return {"seed": seed, "limit": limit, "groups": groups, "total": total,
             "cases": sum(total.values()), "elapsed_s": round(time.perf_counter() - t0, 1),
-            "findings": findings}
+            "known": KNOWN, "n_known": sum(f["outcome"] != "recovered" and known(f["case"])
+                                           for f in findings),
+            "n_new": len(new), "findings": findings}
 
 
 def table(result: dict[str, Any]) -> str:
@@ -327,8 +347,12 @@ def main(argv: list[str] | None = None) -> int:
     res = run_campaign(args.seed, args.limit, tuple(args.only.split(",")))
     Path(args.out).write_text(json.dumps(res, indent=1, sort_keys=True) + "\n")
     print(table(res))
-    print(f"{res['cases']} cases in {res['elapsed_s']} s -> {args.out}")
-    return 0
+    print(f"{res['cases']} cases in {res['elapsed_s']} s -> {args.out}; findings not clear: "
+          f"{res['n_known']} known (left on purpose, see 'known'), {res['n_new']} new")
+    for f in res["findings"]:
+        if f["outcome"] != "recovered" and not known(f["case"]):
+            print(f"  {f['outcome']}: {f['case']}: {f['detail'][:120]}")
+    return 1 if res["n_new"] else 0
 
 
 if __name__ == "__main__":
