@@ -51,7 +51,7 @@ from slam_theory.results import (
     write_summary,
 )
 from slam_theory.runner.config import FINGERPRINT_FIELDS, config_from_dict, load_config
-from slam_theory.runner.executor import execute, executor, one_line
+from slam_theory.runner.executor import Outcome, dask_outcomes, execute, executor, one_line
 from slam_theory.runner.plan import Trial, expand_trials
 from slam_theory.runner.references import resolve_reference
 
@@ -344,8 +344,22 @@ def _run_trials(
     bar = tqdm(total=len(todo), desc=desc, unit="trial", file=sys.stderr, disable=not progress,
                dynamic_ncols=True, leave=True, smoothing=0.1,
                mininterval=0.1 if sys.stderr.isatty() else 10.0)
+    def record(out: Outcome) -> None:
+        trial = by_key[out.key]
+        store.record(out.key, trial.seed_index,
+                     {k: format_cell(v) for k, v in trial.params.items()},
+                     out.rows, status=out.status, error=out.error,
+                     wall_s=out.wall_s, host=out.host, pid=out.pid)
+        bar.update(1)
+
     try:
-        with executor(n_jobs, scheduler, timeout_s):
+        with executor(n_jobs, scheduler, timeout_s) as client:
+            if client is not None:  # dask: batches of trials, as they finish
+                args = [(t.params, t.entropy, t.spawn_key, t.key) for t in todo]
+                for out in dask_outcomes(client, func, allow_external, args, n_jobs,
+                                         scheduler or "", timeout_s):
+                    record(out)
+                return
             # batch_size="auto": joblib grows batches until one takes ~0.2-2 s, so fast
             # trials are grouped for throughput while slow ones go one by one
             parallel = joblib.Parallel(return_as="generator_unordered", batch_size="auto",
@@ -354,12 +368,7 @@ def _run_trials(
                                              t.spawn_key, t.key, main_pid) for t in todo)
             try:
                 for out in parallel(tasks):
-                    trial = by_key[out.key]
-                    store.record(out.key, trial.seed_index,
-                                 {k: format_cell(v) for k, v in trial.params.items()},
-                                 out.rows, status=out.status, error=out.error,
-                                 wall_s=out.wall_s, host=out.host, pid=out.pid)
-                    bar.update(1)
+                    record(out)
             except joblib.externals.loky.process_executor.TerminatedWorkerError as exc:
                 raise TrialError("a worker process died while running trials (killed, out of "
                                  f"memory or crashed: {str(exc).splitlines()[0][:200]}); "
