@@ -7,8 +7,11 @@ with the successful rows in the config's trial order; ``summary.json`` lists the
 
 Files written under ``results/<name>/``: ``trials.sqlite`` (the store: the truth),
 ``trials.csv`` and ``timings.csv`` (its exports), ``config.json`` (the resolved config, for
-people and the report), ``summary.json``. While a run writes, ``results/.<name>.lock`` is held;
-it is removed at the end.
+people and the report), ``summary.json``. Both JSON files record the versions of the package,
+Python, numpy, scipy, scikit-learn and numba (:func:`slam_theory.results.versions`); they are
+not part of the fingerprint, so an upgrade does not refuse a resume: the run warns when the
+trials it reuses were computed with other versions. While a run writes,
+``results/.<name>.lock`` is held; it is removed at the end.
 
 Examples
 --------
@@ -29,6 +32,7 @@ import contextlib
 import dataclasses
 import fcntl
 import hashlib
+import json
 import os
 import shutil
 import sys
@@ -43,11 +47,13 @@ from slam_theory.results import (
     STORE_NAME,
     TIMINGS_NAME,
     TrialStore,
+    canonical,
     dump_json,
     export_tables,
     format_cell,
     jsonable,
     rows_of,
+    versions,
     write_summary,
 )
 from slam_theory.runner.config import FINGERPRINT_FIELDS, config_from_dict, load_config
@@ -268,10 +274,18 @@ def _run_locked(
             print(f"slam-theory: warning: {out_dir}: the slam_theory sources changed since "
                   f"{n_skipped} reused trials were computed; pass --fresh to recompute them",
                   file=sys.stderr)
+        libs, old_libs = versions(), store.meta("versions")
+        if n_skipped and old_libs is not None and old_libs != canonical(libs):
+            was = json.loads(old_libs)
+            changed = ", ".join(f"{k} {was.get(k)} -> {v}" for k, v in libs.items()
+                                if was.get(k) != v)
+            print(f"slam-theory: warning: {out_dir}: {changed} since {n_skipped} reused "
+                  "trials were computed; pass --fresh to recompute them", file=sys.stderr)
         config_json = out_dir / "config.json"
         dump_json(config_json, {"config": config, "fingerprint": fingerprint(config),
-                                "code_sha256": code})
+                                "code_sha256": code, "versions": libs})
         store.set_meta("code_sha256", code)
+        store.set_meta("versions", canonical(libs))
         if scheduler is not None and n_jobs == 1:
             n_jobs = -1
         failed = False
