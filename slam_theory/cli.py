@@ -49,6 +49,10 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
+#: The most worker processes ``--jobs`` accepts (more is a typo, not a machine).
+MAX_JOBS = 1024
+
+
 def _jobs(text: str) -> int:
     try:
         value = int(text)
@@ -56,8 +60,9 @@ def _jobs(text: str) -> int:
         raise argparse.ArgumentTypeError(
             f"expected a positive integer or -1, got {text!r}"
         ) from None
-    if value < 1 and value != -1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer or -1, got {value}")
+    if (value < 1 and value != -1) or value > MAX_JOBS:
+        raise argparse.ArgumentTypeError(
+            f"expected a positive integer up to {MAX_JOBS} or -1, got {value}")
     return value
 
 
@@ -66,9 +71,28 @@ def _seconds(text: str) -> float:
         value = float(text)
     except ValueError:
         value = float("nan")
-    if not value > 0:
+    if not 0 < value < float("inf"):
         raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
     return value
+
+
+_SCHEMES = ("tcp", "tls", "ws", "wss", "inproc", "ucx")
+
+
+def _address(text: str) -> str:
+    """A dask scheduler address: ``[scheme://]host:port`` (checked before anything runs)."""
+    rest = text
+    if "://" in text:
+        scheme, rest = text.split("://", 1)
+        if scheme not in _SCHEMES:
+            raise argparse.ArgumentTypeError(
+                f"expected [{'|'.join(_SCHEMES)}://]host:port, got {text!r}")
+    host, sep, port = rest.rpartition(":")
+    host = host.strip("[]")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536 or any(
+            c in host for c in "[]/ "):
+        raise argparse.ArgumentTypeError(f"expected [scheme://]host:port, got {text!r}")
+    return text
 
 
 def _run_options(p: argparse.ArgumentParser) -> None:
@@ -122,7 +146,7 @@ def _build_parser() -> _Parser:
     p.add_argument("--preset", default="quick", help="preset: quick (default) or full")
     p.add_argument("--jobs", type=_jobs, default=1, metavar="N",
                    help="worker processes (-1: all cores)")
-    p.add_argument("--scheduler", metavar="ADDRESS", default=None,
+    p.add_argument("--scheduler", metavar="ADDRESS", default=None, type=_address,
                    help="dask.distributed scheduler address, e.g. tcp://host:8786")
     p.add_argument("--results", default="results", metavar="DIR", help="results root")
     p.add_argument("--fresh", action="store_true", help="discard previous results first")
@@ -147,7 +171,7 @@ def _build_parser() -> _Parser:
     p.set_defaults(preset="quick")
     p.add_argument("--jobs", type=_jobs, default=-1, metavar="N",
                    help="worker processes (default: all)")
-    p.add_argument("--scheduler", metavar="ADDRESS", default=None)
+    p.add_argument("--scheduler", metavar="ADDRESS", default=None, type=_address)
     p.add_argument("--results", default="results", metavar="DIR")
     p.add_argument("--figures", default="figures", metavar="DIR")
     p.add_argument("--experiments", default="experiments", metavar="DIR",

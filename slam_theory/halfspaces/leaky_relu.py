@@ -35,7 +35,13 @@ import numpy as np
 from sklearn.utils._param_validation import Interval
 
 from slam_theory._kernels import leaky_relu as _klr
-from slam_theory._validation import as_generator, check_eta, check_gamma, check_in_range
+from slam_theory._validation import (
+    as_generator,
+    check_eta,
+    check_gamma,
+    check_in_range,
+    check_int,
+)
 from slam_theory.errors import TooFewSamplesError
 from slam_theory.halfspaces._base import (
     ETA,
@@ -120,7 +126,12 @@ def leaky_relu_validation_size(
     >>> leaky_relu_validation_size(409599, 0.05, 0.1)
     12735
     """
-    t = max(int(n_steps), 1)
+    t = max(check_int(n_steps, "n_steps", low=0), 1)
+    epsilon = check_in_range(epsilon, "epsilon", 0.0, 1.0, low_inclusive=False,
+                             high_inclusive=False)
+    delta = check_in_range(delta, "delta", 0.0, 1.0, low_inclusive=False, high_inclusive=False)
+    constant = check_in_range(constant, "constant", 0.0, math.inf, low_inclusive=False,
+                              high_inclusive=False)
     v = constant * 2.0 * math.log(2.0 * (t + 1.0) / delta) / epsilon**2
     return max(1, math.ceil(v))
 

@@ -10,10 +10,12 @@ the file and the key.
 A trial module may define ``check_params(trial_name, params)``: it is called on every
 parameter point of every preset when the config is loaded (before any file is written) and
 raises ``ValueError`` or ``TypeError`` in one line for a value the trial would refuse (a
-misspelt learner name, say).  It may also define ``check_data(trial_name, params)``, which
-:func:`check_data_points` calls just before a run (not when the config is loaded): it raises
-:class:`~slam_theory.errors.DataUnavailableError` when data the trial reads from this machine
-are missing, so that ``reproduce`` can skip that experiment in one line.
+misspelt learner name, say). A trial of this package whose module defines none gets
+:data:`DEFAULT_CHECK`, the checks of the parameter names the configs share. A NaN parameter is
+refused for every trial. A trial module may also define ``check_data(trial_name, params)``,
+which :func:`check_data_points` calls just before a run (not when the config is loaded): it
+raises :class:`~slam_theory.errors.DataUnavailableError` when data the trial reads from this
+machine are missing, so that ``reproduce`` can skip that experiment in one line.
 
 Examples
 --------
@@ -28,6 +30,7 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import itertools
+import math
 import os
 import tomllib
 from pathlib import Path
@@ -62,6 +65,8 @@ _REQUIRED_TOP = ("name", "trial", "root_seed", "presets")
 _PRESET_KEYS = {"seeds", "fixed", "grid", "analysis_params"}
 #: Column names the runner writes itself (not allowed as parameter names).
 RESERVED = frozenset({"seed", "row"})
+#: The parameter check of a package trial whose module defines no ``check_params``.
+DEFAULT_CHECK = "experiments.params:check_params"
 #: Config fields that decide the trials' numbers (the store refuses a change in any).
 FINGERPRINT_FIELDS = ("trial", "root_seed", "seed_by", "fixed", "grid", "preset", "seeds")
 
@@ -135,6 +140,8 @@ class _Checker:
     def no_newline(self, value: Any, key: str) -> None:
         if isinstance(value, str) and ("\n" in value or "\r" in value):
             self.fail(key, "a string without line breaks", value)
+        if isinstance(value, float) and math.isnan(value):
+            self.fail(key, "a number, not NaN", value)
 
     def reference(self, value: Any, key: str, allow_external: bool) -> None:
         if not isinstance(value, str):
@@ -416,6 +423,10 @@ def _param_checker(trial: Any, allow_external: bool,
         except ValueError:  # the reference was checked (and reported) by the validation
             return None
     hook = getattr(module, hook_name, None)
+    if (hook_name == "check_params" and not inspect.isfunction(hook) and module is not None
+            and module.__name__.startswith("slam_theory.experiments.")):
+        # a trial of this package without its own check: the checks of the shared names
+        hook = resolve_reference(DEFAULT_CHECK)
     return (hook, name) if inspect.isfunction(hook) else None
 
 
