@@ -286,6 +286,24 @@ def _claims(data: dict[str, Any]) -> list[dict[str, Any]]:
     return [c for c in data.get("claims") or [] if isinstance(c, dict)]
 
 
+def _table_rows(summaries: list[tuple[str, dict[str, Any] | None, str | None]]) -> list[list]:
+    """The cells of the claims table (:data:`_COLUMNS`), one list per row."""
+    rows: list[list] = []
+    for dirname, data, _ in summaries:
+        if data is None:
+            rows.append([dirname, NA, "summary.json unreadable", *[NA] * 5, "error"])
+            continue
+        name = data.get("experiment", dirname)
+        if not _claims(data):
+            rows.append([name, NA, "(no claims: measurements only)", NA, NA, "none stated", NA,
+                         data.get("preset"), MEASUREMENT_ONLY])
+        for claim in _claims(data):
+            rows.append([name, claim.get("id"), claim.get("statement"), _method(claim),
+                         _measured(claim), _theory(claim), _controls(claim), data.get("preset"),
+                         _verdict(claim)])
+    return rows
+
+
 def render_report(results_root: str | os.PathLike[str]) -> str:
     """Render the report markdown from ``results_root/*/summary.json``.
 
@@ -318,27 +336,9 @@ def render_report(results_root: str | os.PathLike[str]) -> str:
         "| " + " | ".join(_COLUMNS) + " |",
         "|" + "|".join("---" for _ in _COLUMNS) + "|",
     ]
-    n_rows = 0
-    for dirname, data, _err in summaries:
-        if data is None:
-            lines.append(f"| {_cell(dirname)} | {NA} | summary.json unreadable | "
-                         + " | ".join([NA] * 5) + " | error |")
-            n_rows += 1
-            continue
-        name = data.get("experiment", dirname)
-        if not _claims(data):
-            lines.append(f"| {_cell(name)} | {NA} | (no claims: measurements only) | "
-                         + " | ".join([NA, NA, NA, NA, _cell(data.get("preset"))])
-                         + f" | {MEASUREMENT_ONLY} |")
-            n_rows += 1
-            continue
-        for claim in _claims(data):
-            cells = [name, claim.get("id"), claim.get("statement"), _method(claim),
-                     _measured(claim), _theory(claim), _controls(claim), data.get("preset"),
-                     _verdict(claim)]
-            lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
-            n_rows += 1
-    if not n_rows:
+    table = _table_rows(summaries)
+    lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in table]
+    if not table:
         lines.append("| " + " | ".join([NA] * len(_COLUMNS)) + " |")
 
     for dirname, data, err in summaries:
@@ -401,18 +401,9 @@ def render_table_tex(results_root: str | os.PathLike[str]) -> str:
     """
     head = ["Experiment", "Claim", "Method", "Measured", "[floor, ceiling]", "Verdict"]
     lines = [r"\begin{tabular}{llllll}", r"\toprule", " & ".join(head) + r" \\", r"\midrule"]
-    for dirname, data, _ in _summaries(Path(results_root)):
-        if data is None:
-            lines.append(" & ".join([_tex(dirname), NA, NA, NA, NA, "error"]) + r" \\")
-            continue
-        name = data.get("experiment", dirname)
-        if not _claims(data):
-            lines.append(" & ".join([_tex(name), NA, NA, NA, "none stated",
-                                     MEASUREMENT_ONLY]) + r" \\")
-        for claim in _claims(data):
-            cells = [name, claim.get("id"), _method(claim), _measured(claim), _theory(claim),
-                     _verdict(claim)]
-            lines.append(" & ".join(_tex(c) for c in cells) + r" \\")
+    keep = (0, 1, 3, 4, 5, 8)  # experiment, claim, method, measured, bounds, verdict
+    for row in _table_rows(_summaries(Path(results_root))):
+        lines.append(" & ".join(_tex(row[i]) for i in keep) + r" \\")
     lines += [r"\bottomrule", r"\end{tabular}"]
     return "\n".join(lines) + "\n"
 
@@ -423,7 +414,7 @@ def write_report(results_root: str | os.PathLike[str]) -> Path:
     Parameters
     ----------
     results_root : path-like
-        The results folder.
+        The results folder; created if missing, the two files replaced.
 
     Returns
     -------

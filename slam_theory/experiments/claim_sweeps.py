@@ -18,11 +18,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from slam_theory import halfspaces, plotting
 from slam_theory.experiments.rates import ERROR_QUANTITY
 from slam_theory.experiments.rates_analysis import judge_claim
+from slam_theory.experiments.rates_figures import _draw_claim as draw_rate_claim
 
 __all__ = ["fig_claim_panels", "judge_claims", "select"]
 
@@ -109,43 +108,14 @@ def judge_claims(
     }
 
 
-def _draw_series(ax: Any, x: np.ndarray, y: np.ndarray, cen: np.ndarray, name: str,
-                 lift: float = 1.0) -> None:
-    style = plotting.learner_style(name)
-    if np.any(~cen):
-        ax.plot(x[~cen], y[~cen], color=style["color"], marker=style["marker"],
-                ls=style["linestyle"], ms=3.5, lw=1.0, label=style["label"])
-    if np.any(cen):
-        ax.plot(x[cen], y[cen] * lift, ls="none", marker="^", mfc="none", mec=style["color"],
-                ms=4.5, label=f"{style['label']} (never reached: > n shown)")
-
-
 def _draw_claim(ax: Any, claim: Mapping[str, Any]) -> None:
-    x = np.asarray(claim["x"], dtype=float)
-    for i, (name, ctrl) in enumerate((claim.get("controls") or {}).items()):
-        _draw_series(ax, x, np.asarray(ctrl["thresholds"], float),
-                     np.asarray(ctrl["censored"], bool), name, lift=0.8**i)
-    y = np.asarray(claim["thresholds"], dtype=float)
-    cen = np.asarray(claim["threshold_censored"], dtype=bool)
-    _draw_series(ax, x, y, cen, str(claim["learner"]))
-    ok = np.flatnonzero(~cen)
-    if ok.size:
-        x0, y0 = float(x[ok[0]]), float(y[ok[0]])
-        xs = np.geomspace(x.min(), x.max(), 20)
-        for key, ls in (("floor", ":"), ("ceiling", "--")):
-            if claim.get(key) is not None:
-                e = float(claim[key])
-                ax.plot(xs, y0 * (xs / x0) ** e, color=plotting.THEORY_COLOR, ls=ls, lw=0.8,
-                        label=f"{key}: {claim['x_label']}^{e:g}")
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel(str(claim["x_label"]))
-    ax.set_ylabel(f"n to reach the target ({claim.get('success', 0.5):.0%} of seeds)")
-    ci = claim.get("ci") or [None, None]
+    """The rate-claim panel of :mod:`~slam_theory.experiments.rates_figures`, drawn against
+    the claim's own ``x`` (``1/(1-2 eta)``, ``d``) rather than a function of its values."""
+    nan = float("nan")
+    ci = [nan if v is None else v for v in (claim.get("ci") or [None, None])]
     exp = claim.get("exponent")
-    fit = "no fit" if exp is None else (
-        f"exponent {exp:.2f}" + ("" if None in ci else f" [{ci[0]:.2f}, {ci[1]:.2f}]"))
-    ax.set_title(f"{claim['id']}: {claim['verdict']}\n{fit}", fontsize=6)
+    draw_rate_claim(ax, {**claim, "values": list(claim["x"]), "parameter": "x", "ci": ci,
+                         "exponent": nan if exp is None else exp})
 
 
 def fig_claim_panels(results_dir: Path, figures_dir: Path, name: str) -> list[Path]:

@@ -138,7 +138,7 @@ def analysis(rows: list[dict], config: dict) -> dict[str, Any]:
     Parameters
     ----------
     rows : list of dict
-        The rows of :func:`threshold_trial`.
+        Threshold rows (:func:`threshold_trial`), one series per ``project_dim``.
     config : dict
         ``claims``: ``learner``, ``where`` (e.g. ``{project_dim = -1}``), ``floor``,
         ``ceiling``, optional ``control = {learner, where}`` (a series that should grow with
@@ -181,17 +181,7 @@ def _fmt(v: Any) -> str:
 
 
 def fig_dimension_free(results_dir: Path, figures_dir: Path) -> list[Path]:
-    """One panel per claim: thresholds vs ``d``, with the growth control, floor and ceiling.
-
-    Parameters
-    ----------
-    results_dir : Path
-        ``results/dimension_free/``.
-    figures_dir : Path
-        Output directory.
-
-    Returns
-    -------
-    list of Path
-    """
+    """Draw ``dimension_free.{pdf,png}`` from ``results_dir/summary.json`` into ``figures_dir``:
+    per claim, the thresholds against ``d`` beside its growth control, with floor and ceiling
+    (:func:`slam_theory.experiments.claim_sweeps.fig_claim_panels`); returns the paths."""
     return fig_claim_panels(results_dir, figures_dir, "dimension_free")

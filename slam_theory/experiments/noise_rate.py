@@ -210,17 +210,16 @@ def analysis(rows: list[dict], config: dict) -> dict[str, Any]:
 
 
 def fig_noise_rate(results_dir: Path, figures_dir: Path) -> list[Path]:
-    """One panel per claim: thresholds vs ``1/(1-2 eta)`` with controls, floor and ceiling.
+    """Draw ``noise_rate.{pdf,png}``: one panel per claim, thresholds against ``1/(1-2 eta)``.
 
     Parameters
     ----------
-    results_dir : Path
-        ``results/noise_rate/``.
-    figures_dir : Path
-        Output directory.
+    results_dir, figures_dir : Path
+        ``results/noise_rate/`` (its ``summary.json``) and the output folder.
 
     Returns
     -------
     list of Path
+        The files written; none when the summary has no claims.
     """
     return fig_claim_panels(results_dir, figures_dir, "noise_rate")
