@@ -96,7 +96,8 @@ def test_summary_round_trip_and_refusals(tmp_path):
     assert p == tmp_path / "summary.json"
     assert json.loads(p.read_text()) == {
         "claims": [1], "x": None, "experiment": "e", "preset": "quick",
-        "failures": {"count": 1, "trials": [{"params": {"n": 1}}]}}
+        "failures": {"count": 1, "trials": [{"params": {"n": 1}}]},
+        "versions": results.versions()}
     assert results.read_summary(tmp_path) == json.loads(p.read_text())
     with pytest.raises(StoreError) as info:
         results.read_summary(tmp_path / "none")

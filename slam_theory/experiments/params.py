@@ -32,9 +32,10 @@ LEARNER_TRIALS = frozenset({"halfspace_error", "threshold_trial"})
 
 #: Parameters that count something: integers >= 1.
 COUNTS = frozenset({
-    "batch_size", "d", "epochs", "k_max", "labels_per_class", "max_steps", "n", "n_bins",
-    "n_classes", "n_horizons", "n_labeled", "n_max", "n_min", "n_neighbors", "n_test",
-    "n_train", "n_trees", "n_unlabeled", "steps_per_octave", "t_max", "t_min",
+    "batch_size", "d", "epochs", "hidden", "k_max", "labels_per_class", "max_steps", "n",
+    "n_bins", "n_classes", "n_features", "n_horizons", "n_labeled", "n_max", "n_min",
+    "n_neighbors", "n_test", "n_train", "n_trees", "n_unlabeled", "steps_per_octave", "t_max",
+    "t_min",
 })
 #: Real parameters and their interval ``(low, high, low_open, high_open)``.
 RANGES: dict[str, tuple[float, float, bool, bool]] = {

@@ -473,6 +473,15 @@ def check_data_points(config: dict[str, Any], allow_external: bool = False) -> N
     ------
     DataUnavailableError
         As raised by the hook (the message names what is missing); nothing is wrapped.
+
+    Examples
+    --------
+    A trial module without a ``check_data`` hook needs no local data: nothing is raised.
+
+    >>> cfg = config_from_dict({"name": "x", "trial": "experiments.rates:threshold_trial",
+    ...                         "root_seed": 1, "fixed": {}, "grid": {"n": [1, 2]}, "seeds": 1})
+    >>> check_data_points(cfg) is None
+    True
     """
     found = _param_checker(config["trial"], allow_external, "check_data")
     if found is None:
