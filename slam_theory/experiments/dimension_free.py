@@ -38,6 +38,7 @@ from slam_theory.experiments.halfspace_trial import projection_dim
 from slam_theory.experiments.rates import child_seed, run_search
 from slam_theory.experiments.rates_analysis import judge_claim
 from slam_theory.halfspaces import make_learner
+from slam_theory.plotting import learner_label
 from slam_theory.results import jsonable
 
 __all__ = ["CAPTIONS", "analysis", "fig_dimension_free", "threshold_trial"]
@@ -160,10 +161,12 @@ def analysis(rows: list[dict], config: dict) -> dict[str, Any]:
         if not src.get("control"):
             continue
         spec = src["control"]
-        where = ", ".join(f"{k}={v}" for k, v in (spec.get("where") or {}).items())
-        name = f"{spec.get('learner', src['learner'])} ({where})" if where else "control"
+        where = ", ".join(f"{k} = {v}" for k, v in (spec.get("where") or {}).items())
+        name = learner_label(str(spec.get("learner", src["learner"]))) + (
+            f", {where}" if where else "")
         ctrl = _growth_control(rows, src, seed)
         claim["controls"] = {name: ctrl}
+        claim["control_rule"] = "grows"
         claim["counted"] = ctrl["fails"]
         if not ctrl["fails"]:
             claim["theorem_verdict"] = claim["verdict"]
