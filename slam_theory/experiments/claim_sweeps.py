@@ -116,6 +116,7 @@ def _draw_claim(ax: Any, claim: Mapping[str, Any]) -> None:
     exp = claim.get("exponent")
     draw_rate_claim(ax, {**claim, "values": list(claim["x"]), "parameter": "x", "ci": ci,
                          "exponent": nan if exp is None else exp})
+    plotting.tidy_log_axis(ax.xaxis)  # plain numbers, no overlapping minor labels
 
 
 def fig_claim_panels(results_dir: Path, figures_dir: Path, name: str) -> list[Path]:
@@ -150,7 +151,10 @@ def fig_claim_panels(results_dir: Path, figures_dir: Path, name: str) -> list[Pa
             _draw_claim(ax, claim)
         for ax in flat[len(claims):]:
             ax.set_axis_off()
-        handles, labels = flat[0].get_legend_handles_labels()
-        fig.legend(handles, labels, loc="outside lower center", ncols=3, fontsize=5,
+        seen: dict[str, Any] = {}
+        for ax in flat[:len(claims)]:
+            for h, lab in zip(*ax.get_legend_handles_labels()):
+                seen.setdefault(lab, h)  # every panel's series, each label once
+        fig.legend(list(seen.values()), list(seen), loc="outside lower center", ncols=3, fontsize=5,
                    frameon=False)
         return plotting.save_figure(fig, Path(figures_dir), name)
