@@ -199,6 +199,7 @@ def analysis(rows: list[dict], config: dict) -> dict[str, Any]:
         a floor or ceiling in the configuration that does not follow from the laws shows.
     """
     out = judge_claims(rows, config, parameter="eta")
+    out["error_quantity"] = "per claim: disagreement or excess error held fixed"
     for claim in out["claims"]:
         quantity = str(claim["where"].get("quantity", "disagreement"))
         claim["quantity"] = quantity
