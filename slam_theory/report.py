@@ -226,6 +226,9 @@ def _claim_section(claim: dict[str, Any], data: dict[str, Any]) -> list[str]:
     if claim.get("statement"):
         lines.append(f"- Statement: {_cell(claim['statement'])}")
     lines.append(f"- Method: {_method(claim)}")
+    instance = claim.get("instance") or data.get("instance")
+    if isinstance(instance, dict) and instance:
+        lines.append("- Instance: " + ", ".join(f"{k} = {_cell(v)}" for k, v in instance.items()))
     quantity = claim.get("error_quantity") or data.get("error_quantity")
     if claim.get("where") or quantity:
         where = ", ".join(f"{k} = {v}" for k, v in (claim.get("where") or {}).items())

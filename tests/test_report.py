@@ -108,6 +108,7 @@ def test_two_sided_claim_shows_bounds_controls_and_thresholds(tmp_path: Path) ->
     assert "| SLaM | 100 | >400 |" in text
     assert "- Local slopes over sliding sub-ranges: 1.4, 1.6" in text
     assert "- Floor and ceiling: [1, 2]" in text
+    assert "- Instance: family = eps_floor, hard_factor = 4.0" in text
     assert "- Would have failed on: the interval of the exponent lying wholly above 2 or " \
         "below 1" in text
 
