@@ -96,6 +96,10 @@ def judge_claims(
         present = {r.get("learner") for r in sub}
         controls = [c for c in wanted if c in present]
         c = {"parameter": parameter, **claim}
+        if not any(r.get("learner") == claim.get("learner") and r.get("stage") == "threshold"
+                   for r in sub):
+            claims.append(_not_run(c))
+            continue
         out = judge_claim(sub, c, controls, random_state=seed)
         out["where"] = dict(claim.get("where") or {})
         if claim.get("derivation"):
@@ -106,6 +110,14 @@ def judge_claims(
         "instance": dict(config.get("instance", {}) or {}),
         "claims": claims,
     }
+
+
+def _not_run(claim: Mapping[str, Any]) -> dict[str, Any]:
+    """A claim whose series has no rows in this run (e.g. a learner of the full preset only)."""
+    return {**claim, "where": dict(claim.get("where") or {}), "verdict": "inconclusive",
+            "rule": "not_run", "exponent": None, "ci": None, "x": [], "controls": {},
+            "counted": False, "reason": "no threshold rows for this learner and series in "
+            "this run (not in this preset's grid)"}
 
 
 def _draw_claim(ax: Any, claim: Mapping[str, Any]) -> None:

@@ -123,6 +123,9 @@ def _growth_control(rows: list[dict], claim: Mapping[str, Any], seed: int) -> di
     spec = dict(claim.get("control") or {})
     sub = select(rows, spec.get("where"))
     learner = str(spec.get("learner", claim["learner"]))
+    if not any(r.get("learner") == learner and r.get("stage") == "threshold" for r in sub):
+        return {"values": [], "thresholds": [], "censored": [], "exponent": None, "ci": None,
+                "verdict": "inconclusive", "rule": "not_run", "fails": False}
     c = {"id": f"{claim.get('id')}:control", "learner": learner, "parameter": "d",
          "floor": claim.get("floor"), "ceiling": claim.get("ceiling"),
          "success": claim.get("success", 0.5)}
@@ -158,7 +161,7 @@ def analysis(rows: list[dict], config: dict) -> dict[str, Any]:
     out = judge_claims(rows, cfg, parameter="d")
     seed = int(config.get("root_seed", 0))
     for claim, src in zip(out["claims"], config.get("claims") or []):
-        if not src.get("control"):
+        if not src.get("control") or claim.get("rule") == "not_run":
             continue
         spec = src["control"]
         where = ", ".join(f"{k} = {v}" for k, v in (spec.get("where") or {}).items())
