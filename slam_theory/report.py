@@ -117,7 +117,9 @@ def _controls(claim: dict[str, Any]) -> str:
     controls = claim.get("controls")
     if not isinstance(controls, dict) or not controls:
         return NA
-    return "; ".join(f"{learner_label(k)}: {'fails' if v.get('fails') else 'meets the target'}"
+    words = (("grows", "does not grow") if claim.get("control_rule") == "grows"
+             else ("fails", "meets the target"))
+    return "; ".join(f"{learner_label(k)}: {words[0] if v.get('fails') else words[1]}"
                      for k, v in controls.items() if isinstance(v, dict))
 
 
@@ -161,7 +163,9 @@ def would_fail(claim: dict[str, Any]) -> str:
         margin = claim.get("margin")
         text += (", or a value never reached although the ceiling law from smaller x puts it "
                  f"{_num(margin) + 'x ' if _is_number(margin) else ''}inside the n tried")
-    if isinstance(claim.get("controls"), dict) and claim["controls"]:
+    if claim.get("control_rule") == "grows":
+        text += "; it counts only where its growth control's interval lies wholly above the ceiling"
+    elif isinstance(claim.get("controls"), dict) and claim["controls"]:
         text += "; it counts only where every control fails at the hardest value"
     return text
 
@@ -199,8 +203,8 @@ def _threshold_table(claim: dict[str, Any]) -> list[str]:
 def _measured_table(claim: dict[str, Any]) -> list[str]:
     """A nested ``measured`` dict as a table: one row per (series, key), one column per field."""
     measured = claim.get("measured")
-    if not isinstance(measured, dict) or not measured or (_scalars(measured)
-                                                          and len(measured) <= 6):
+    if (not isinstance(measured, dict) or not measured or "measured_text" in claim
+            or (_scalars(measured) and len(measured) <= 6)):
         return []
     flat: list[tuple[str, dict[str, Any]]] = []
     for k, v in measured.items():
@@ -222,6 +226,9 @@ def _claim_section(claim: dict[str, Any], data: dict[str, Any]) -> list[str]:
     if claim.get("statement"):
         lines.append(f"- Statement: {_cell(claim['statement'])}")
     lines.append(f"- Method: {_method(claim)}")
+    instance = claim.get("instance") or data.get("instance")
+    if isinstance(instance, dict) and instance:
+        lines.append("- Instance: " + ", ".join(f"{k} = {_cell(v)}" for k, v in instance.items()))
     quantity = claim.get("error_quantity") or data.get("error_quantity")
     if claim.get("where") or quantity:
         where = ", ".join(f"{k} = {v}" for k, v in (claim.get("where") or {}).items())

@@ -89,3 +89,13 @@ def test_figure_draws_claims_and_their_controls(tmp_path):
     paths = DF.fig_dimension_free(exp, tmp_path / "figs")
     assert sorted(p.name for p in paths) == ["dimension_free.pdf", "dimension_free.png"]
     assert set(DF.CAPTIONS) == {"dimension_free"}
+
+
+def test_a_series_or_control_missing_from_the_run_is_not_counted():
+    # the claim's own series absent (a learner of another preset): inconclusive, not a crash
+    other = {**CLAIM, "id": "lr", "learner": "logreg_exact"}
+    c = DF.analysis(rows_for(-1, 0.0), {"claims": [other]})["claims"][0]
+    assert c["verdict"] == "inconclusive" and c["rule"] == "not_run" and not c["counted"]
+    # the growth control absent: the flat series does not count
+    c = DF.analysis(rows_for(-1, 0.0), {"claims": [CLAIM]})["claims"][0]
+    assert c["verdict"] == "inconclusive" and c["theorem_verdict"] == "consistent"

@@ -118,3 +118,18 @@ def test_figure_draws_one_panel_per_claim(tmp_path):
     assert "noise_rate" in NR.CAPTIONS
     (exp / "summary.json").write_text(json.dumps({"claims": []}))
     assert NR.fig_noise_rate(exp, tmp_path / "none") == []
+
+
+def test_the_laws_values_are_compared_with_the_thresholds():
+    lo, hi = NR.bound_values("excess", 0.0125, ETAS, gamma=0.1)
+    # laws of bound_laws up to constants: the same log-log slopes
+    for law, val in zip(NR.bound_laws("excess", ETAS), (lo, hi)):
+        assert np.allclose(np.diff(np.log(val)), np.diff(np.log(law)))
+    rows = rows_for("alg", 2.0, "disagreement") + rows_for("mean", None, "disagreement")
+    cfg = {**config(claim("disagreement", 1.6, 2.35)),
+           "fixed": {"gamma": 0.1, "disagreement_level": 0.1}}
+    out = NR.analysis(rows, cfg)["claims"][0]
+    assert "lie between the two laws' values" in out["notes"]
+    cfg["fixed"]["gamma"] = 3.0  # an upper law 900x lower: the same thresholds lie above it
+    out = NR.analysis(rows, cfg)["claims"][0]
+    assert "lie outside the two laws' values" in out["notes"]

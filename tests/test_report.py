@@ -108,6 +108,7 @@ def test_two_sided_claim_shows_bounds_controls_and_thresholds(tmp_path: Path) ->
     assert "| SLaM | 100 | >400 |" in text
     assert "- Local slopes over sliding sub-ranges: 1.4, 1.6" in text
     assert "- Floor and ceiling: [1, 2]" in text
+    assert "- Instance: family = eps_floor, hard_factor = 4.0" in text
     assert "- Would have failed on: the interval of the exponent lying wholly above 2 or " \
         "below 1" in text
 
@@ -157,3 +158,14 @@ def test_latex_table_uses_printed_names_and_escapes(tmp_path: Path) -> None:
     assert line == ("rate\\_eps & eps\\_exponent\\_slam & LeakyReLU, online & 1.5 [1.2, 1.8] & "
                     "[1, 2] & consistent \\\\")
     assert "leaky_relu_online" not in tex
+
+
+def test_a_growth_control_is_worded_as_such(tmp_path: Path) -> None:
+    claim = {"id": "jl", "learner": "slam", "floor": -0.25, "ceiling": 0.25,
+             "verdict": "inconclusive", "control_rule": "grows",
+             "controls": {"SLaM, project_dim = 0": {"fails": False}}}
+    _summary(tmp_path, "dimension_free", {"experiment": "dimension_free", "claims": [claim]})
+    text = report.render_report(tmp_path)
+    assert "| SLaM, project_dim = 0: does not grow |" in text
+    assert "growth control's interval lies wholly above the ceiling" in text
+    assert "fails at the hardest value" not in text

@@ -96,6 +96,10 @@ def judge_claims(
         present = {r.get("learner") for r in sub}
         controls = [c for c in wanted if c in present]
         c = {"parameter": parameter, **claim}
+        if not any(r.get("learner") == claim.get("learner") and r.get("stage") == "threshold"
+                   for r in sub):
+            claims.append(_not_run(c))
+            continue
         out = judge_claim(sub, c, controls, random_state=seed)
         out["where"] = dict(claim.get("where") or {})
         if claim.get("derivation"):
@@ -108,6 +112,14 @@ def judge_claims(
     }
 
 
+def _not_run(claim: Mapping[str, Any]) -> dict[str, Any]:
+    """A claim whose series has no rows in this run (e.g. a learner of the full preset only)."""
+    return {**claim, "where": dict(claim.get("where") or {}), "verdict": "inconclusive",
+            "rule": "not_run", "exponent": None, "ci": None, "x": [], "controls": {},
+            "counted": False, "reason": "no threshold rows for this learner and series in "
+            "this run (not in this preset's grid)"}
+
+
 def _draw_claim(ax: Any, claim: Mapping[str, Any]) -> None:
     """The rate-claim panel of :mod:`~slam_theory.experiments.rates_figures`, drawn against
     the claim's own ``x`` (``1/(1-2 eta)``, ``d``) rather than a function of its values."""
@@ -116,6 +128,7 @@ def _draw_claim(ax: Any, claim: Mapping[str, Any]) -> None:
     exp = claim.get("exponent")
     draw_rate_claim(ax, {**claim, "values": list(claim["x"]), "parameter": "x", "ci": ci,
                          "exponent": nan if exp is None else exp})
+    plotting.tidy_log_axis(ax.xaxis)  # plain numbers, no overlapping minor labels
 
 
 def fig_claim_panels(results_dir: Path, figures_dir: Path, name: str) -> list[Path]:
@@ -150,7 +163,10 @@ def fig_claim_panels(results_dir: Path, figures_dir: Path, name: str) -> list[Pa
             _draw_claim(ax, claim)
         for ax in flat[len(claims):]:
             ax.set_axis_off()
-        handles, labels = flat[0].get_legend_handles_labels()
-        fig.legend(handles, labels, loc="outside lower center", ncols=3, fontsize=5,
+        seen: dict[str, Any] = {}
+        for ax in flat[:len(claims)]:
+            for h, lab in zip(*ax.get_legend_handles_labels()):
+                seen.setdefault(lab, h)  # every panel's series, each label once
+        fig.legend(list(seen.values()), list(seen), loc="outside lower center", ncols=3, fontsize=5,
                    frameon=False)
         return plotting.save_figure(fig, Path(figures_dir), name)

@@ -38,6 +38,7 @@ from slam_theory.experiments.halfspace_trial import projection_dim
 from slam_theory.experiments.rates import child_seed, run_search
 from slam_theory.experiments.rates_analysis import judge_claim
 from slam_theory.halfspaces import make_learner
+from slam_theory.plotting import learner_label
 from slam_theory.results import jsonable
 
 __all__ = ["CAPTIONS", "analysis", "fig_dimension_free", "threshold_trial"]
@@ -122,6 +123,9 @@ def _growth_control(rows: list[dict], claim: Mapping[str, Any], seed: int) -> di
     spec = dict(claim.get("control") or {})
     sub = select(rows, spec.get("where"))
     learner = str(spec.get("learner", claim["learner"]))
+    if not any(r.get("learner") == learner and r.get("stage") == "threshold" for r in sub):
+        return {"values": [], "thresholds": [], "censored": [], "exponent": None, "ci": None,
+                "verdict": "inconclusive", "rule": "not_run", "fails": False}
     c = {"id": f"{claim.get('id')}:control", "learner": learner, "parameter": "d",
          "floor": claim.get("floor"), "ceiling": claim.get("ceiling"),
          "success": claim.get("success", 0.5)}
@@ -157,13 +161,15 @@ def analysis(rows: list[dict], config: dict) -> dict[str, Any]:
     out = judge_claims(rows, cfg, parameter="d")
     seed = int(config.get("root_seed", 0))
     for claim, src in zip(out["claims"], config.get("claims") or []):
-        if not src.get("control"):
+        if not src.get("control") or claim.get("rule") == "not_run":
             continue
         spec = src["control"]
-        where = ", ".join(f"{k}={v}" for k, v in (spec.get("where") or {}).items())
-        name = f"{spec.get('learner', src['learner'])} ({where})" if where else "control"
+        where = ", ".join(f"{k} = {v}" for k, v in (spec.get("where") or {}).items())
+        name = learner_label(str(spec.get("learner", src["learner"]))) + (
+            f", {where}" if where else "")
         ctrl = _growth_control(rows, src, seed)
         claim["controls"] = {name: ctrl}
+        claim["control_rule"] = "grows"
         claim["counted"] = ctrl["fails"]
         if not ctrl["fails"]:
             claim["theorem_verdict"] = claim["verdict"]

@@ -145,9 +145,11 @@ def _measurement_only(c: dict[str, Any], lo: float, hi: float) -> None:
         side = "lower" if math.isfinite(dhi) and dhi < 0 else (
             "higher" if math.isfinite(dlo) and dlo > 0 else "tied")
         text = (f"median difference {num(diff['median']):.2g} [{num(dlo):.2g}, {num(dhi):.2g}] "
-                f"vs {c.get('other')} ({c.get('learner')} {side})")
+                f"vs {P.learner_label(str(c.get('other')))} "
+                f"({P.learner_label(str(c.get('learner')))} {side})")
+    why = c.get("reason")
     c.update(measured_text=text, measurement_only=True, verdict="measurement only",
-             reason=f"{NO_BOUND}; {c.get('reason')}")
+             reason=NO_BOUND if c.get("kind") == "measured" or not why else f"{NO_BOUND}; {why}")
 
 
 def fig_massart_robustness(results_dir: Path, figures_dir: Path) -> list[Path]:

@@ -25,6 +25,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -35,8 +36,8 @@ from slam_theory.experiments.claim_sweeps import fig_claim_panels, judge_claims
 from slam_theory.experiments.rates import threshold_trial as _rate_trial
 from slam_theory.results import jsonable
 
-__all__ = ["CAPTIONS", "QUANTITIES", "analysis", "bound_band", "bound_laws", "fig_noise_rate",
-           "target_of", "threshold_trial"]
+__all__ = ["CAPTIONS", "QUANTITIES", "analysis", "bound_band", "bound_laws", "bound_values",
+           "fig_noise_rate", "target_of", "threshold_trial"]
 
 #: The error quantities a series may hold fixed.
 QUANTITIES: tuple[str, ...] = ("disagreement", "excess")
@@ -180,6 +181,66 @@ def bound_band(quantity: str, eta: Sequence[float]) -> tuple[float, float]:
     return min(slopes), max(slopes)
 
 
+def bound_values(
+    quantity: str, level: float, eta: Any, *, gamma: float, hard_factor: float = 4.0
+) -> tuple[np.ndarray, np.ndarray]:
+    """The two bound laws with their constants: Le Cam's lower and the one-pass upper ``n``.
+
+    With ``t`` the disagreement target (:func:`target_of`):
+    lower ``eta log(4/3) / (hard_factor t (1 - 2 eta)^2)`` (the eps-floor instance's two-point
+    bound) and upper ``4 (1 - eta)^2 / ((1 - 2 eta)^2 gamma^2 t^2)`` (DDKWZ23's one-pass
+    subgradient analysis; this package's reading for SLaM).
+
+    Parameters
+    ----------
+    quantity : {"disagreement", "excess"}
+    level : float
+        The fixed value of the quantity.
+    eta : array-like
+        RCN rates in ``(0, 1/2)``.
+    gamma : float
+        The margin.
+    hard_factor : float, default=4.0
+        The instance's hard mass over the target.
+
+    Returns
+    -------
+    lower, upper : ndarray
+
+    Examples
+    --------
+    >>> lo, hi = bound_values("disagreement", 0.1, [0.3], gamma=0.1)
+    >>> round(float(lo[0]), 2), round(float(hi[0]))
+    (1.35, 122500)
+    """
+    e = np.asarray(eta, dtype=float)
+    t = np.array([target_of(quantity, level, v) for v in e])
+    h = (1.0 - 2.0 * e) ** 2
+    lower = e * math.log(4.0 / 3.0) / (float(hard_factor) * t * h)
+    upper = 4.0 * (1.0 - e) ** 2 / (h * float(gamma) ** 2 * t**2)
+    return lower, upper
+
+
+def _law_note(claim: dict[str, Any], config: Mapping[str, Any]) -> None:
+    """Compare the thresholds with the two laws' values (a finite-range reading of the rate)."""
+    fixed = config.get("fixed") or {}
+    level = fixed.get(f"{claim['quantity']}_level")
+    values = claim.get("values") or []
+    if level is None or "gamma" not in fixed or not values:
+        return
+    hard = float((config.get("instance") or {}).get("hard_factor", 4.0))
+    lo, hi = bound_values(claim["quantity"], float(level), values, gamma=float(fixed["gamma"]),
+                          hard_factor=hard)
+    th = np.asarray(claim["thresholds"], dtype=float)
+    cen = np.asarray(claim["threshold_censored"], dtype=bool)
+    inside = bool(np.all(th[~cen] >= lo[~cen]) and np.all(th[~cen] <= hi[~cen]))
+    claim["law_values"] = {"lower": lo.tolist(), "upper": hi.tolist()}
+    claim["notes"] = (
+        f"the reached thresholds lie {'between' if inside else 'outside'} the two laws' values "
+        f"(lower {lo.min():.3g}..{lo.max():.3g}, upper {hi.min():.3g}..{hi.max():.3g}): the "
+        "verdict judges the exponent over this grid, not the values")
+
+
 def analysis(rows: list[dict], config: dict) -> dict[str, Any]:
     """Judge every claim on its own series; record the bound band each claim's grid implies.
 
@@ -199,6 +260,7 @@ def analysis(rows: list[dict], config: dict) -> dict[str, Any]:
         a floor or ceiling in the configuration that does not follow from the laws shows.
     """
     out = judge_claims(rows, config, parameter="eta")
+    out["error_quantity"] = "per claim: disagreement or excess error held fixed"
     for claim in out["claims"]:
         quantity = str(claim["where"].get("quantity", "disagreement"))
         claim["quantity"] = quantity
@@ -206,6 +268,8 @@ def analysis(rows: list[dict], config: dict) -> dict[str, Any]:
         if len(values) >= 2 and all(0.0 < float(v) < 0.5 for v in values):
             claim["derived_band"] = list(bound_band(quantity, values))
         claim["error_quantity"] = "excess error" if quantity == "excess" else "disagreement"
+        if claim.get("rule") != "not_run":
+            _law_note(claim, config)
     return jsonable(out)
 
 

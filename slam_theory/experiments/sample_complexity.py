@@ -64,7 +64,8 @@ CAPTIONS: dict[str, str] = {
     "sample_complexity_eps": "Samples needed to reach disagreement eps vs 1/eps (log-log) per "
     "learner, under RCN at fixed gamma and eta: threshold of the median over seeds, 95% "
     "bootstrap bars, fitted slopes, reference slopes eps^-2 (upper bound) and eps^-1 "
-    "(information-theoretic).",
+    "(information-theoretic); open up-triangles: never reached by the largest n (drawn there), "
+    "open down-triangles: reached already at the smallest n (below the grid).",
     "sample_complexity_eps_curves": "Median disagreement with w* vs sample size n (IQR band "
     "over seeds) per learner; dotted lines are the eps targets of the threshold figure.",
     "sample_complexity_eps_angle": "Angle between w and w* vs sample size n (log-log, median "
@@ -275,12 +276,14 @@ def _threshold_figure(
     results_dir: Path, figures_dir: Path, name: str, *, param: str, xlabel: str,
     theory: Sequence[tuple[float, str]],
 ) -> list[Path]:
-    _, summary = P.load_results(results_dir)
+    rows, summary = P.load_results(results_dir)
     ths = summary.get("thresholds") or {}
     fits = summary.get("fits") or {}
     series = summary.get("series") or {}
     if not ths:
         return []
+    ns = [P.as_float(r.get("n")) for r in rows if math.isfinite(P.as_float(r.get("n")))]
+    n_lo, n_hi = (min(ns), max(ns)) if ns else (math.nan, math.nan)
     ekey = "all" if param == "eps" else _eps_key(ths, summary.get("claims") or [])
     with P.paper_style():
         fig, ax = P.new_figure(height=3.1)
@@ -293,10 +296,11 @@ def _threshold_figure(
             info = series.get(key) or {"learner": key}
             x, nn, yerr = threshold_errorbar(t)
             ok = np.isfinite(nn)
+            st = P.learner_style(str(info["learner"]))
+            _draw_off_grid(ax, x, list(t.get("status") or []), (n_lo, n_hi), st["color"])
             if not ok.any():
                 never.append(P.learner_label(str(info["learner"])))
                 continue
-            st = P.learner_style(str(info["learner"]))
             label = series_label(info)
             fe = P.format_slope((fits.get(key) or {}).get(ekey))
             if fe:
@@ -320,6 +324,17 @@ def _threshold_figure(
             P.note(ax, "never reached: " + ", ".join(never))
         P.outside_legend(fig, ax, ncols=1)
         return P.save_figure(fig, figures_dir, name)
+
+
+def _draw_off_grid(ax: Any, x: np.ndarray, status: list[str], n_range: tuple[float, float],
+                   color: Any) -> None:
+    """Censored thresholds as open up-triangles at the largest n (the true n is above),
+    thresholds below the grid as open down-triangles at the smallest n (the true n is below)."""
+    for kind, n, marker in (("censored", n_range[1], "^"), ("below_grid", n_range[0], "v")):
+        sel = np.array([s == kind for s in status] + [False] * (x.size - len(status)))[:x.size]
+        if sel.any() and math.isfinite(n):
+            ax.plot(x[sel], np.full(int(sel.sum()), n), ls="none", marker=marker, mfc="none",
+                    mec=color, ms=4.5)
 
 
 def _curves_figure(
