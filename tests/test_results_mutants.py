@@ -164,6 +164,7 @@ _BAD_CSV = [
     (b"n,row,seed\n1,0,0\n", "header has seed and row out of place"),
     (b"n,seed,row\n1,0,0\n1,0\n", "line 3 has 2 cells, the header 3"),
     (b"n,seed,row\n1,0,0\n1,a,1\n", "line 3: seed and row must be integers"),
+    (b"n,seed,row,v\n1,0,0,a\rb\n", "line 3 has 1 cells, the header 4"),  # a bare CR ends a line
     (b"n,seed,row\n1,0,1\n1,0,0\n1,0,3\n", 'trial ["1","0"] has rows [0, 1, 3], expected 0..2'),
 ]
 
