@@ -51,9 +51,10 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
     "bounds": (["slam_theory/bounds.py"], ["tests/test_bounds.py"]),
     "validation": (["slam_theory/_validation.py"], ["tests/test_validation.py"]),
     "data": (["slam_theory/data/*"], ["tests/test_data.py"]),
+    # without scikit-learn's check_estimator suite, as for distill (time)
     "halfspaces": (["slam_theory/halfspaces/*"],
                    ["tests/test_halfspaces.py", "tests/test_halfspaces_alg1.py",
-                    "tests/test_halfspaces_registry.py"]),
+                    "tests/test_halfspaces_registry.py", "-k", "not sklearn_compatible"]),
     # without scikit-learn's check_estimator suites: a survivor ran all of them (~100 tests),
     # which put the group's run past two hours on a shared 2-core machine
     "distill": (["slam_theory/distill/*"],
