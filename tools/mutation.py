@@ -271,11 +271,15 @@ def run_kernels(workdir: Path, names: list[str] | None = None,
             path.write_text(src)
             os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
         print(f"  kernel mutant {name}: {results[name]}", flush=True)
-    checked = [v for v in results.values() if v in ("killed", "survived")]
-    killed = sum(v == "killed" for v in results.values())
-    return {"group": "kernels", "total": len(checked), "killed": killed, "equivalent": 0,
-            "survived": len(checked) - killed, "score": killed / len(checked) if checked else None,
-            "mutants": results, "seconds": round(time.perf_counter() - t0, 1)}
+    equiv = _equivalents().get("kernels", {})
+    checked = [k for k, v in results.items() if v in ("killed", "survived")]
+    killed = sum(results[k] == "killed" for k in checked)
+    n_eq = sum(results[k] == "survived" and k in equiv for k in checked)
+    denom = len(checked) - n_eq
+    return {"group": "kernels", "total": len(checked), "killed": killed, "equivalent": n_eq,
+            "survived": len(checked) - killed - n_eq, "score": killed / denom if denom else None,
+            "mutants": results, "seconds": round(time.perf_counter() - t0, 1),
+            "stale_equivalent_entries": sorted(k for k in equiv if results.get(k) != "survived")}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -310,7 +314,8 @@ def main(argv: list[str] | None = None) -> int:
         r = run_kernels(args.workdir, args.kernel_mutant,
                         record.get("kernels", {}).get("mutants") if args.kernel_mutant else None)
         record["kernels"] = r
-        print(f"{'kernels':12s} killed {r['killed']:4d} / {r['total']:4d}: {r['mutants']}")
+        print(f"{'kernels':12s} killed {r['killed']:4d} / {r['total'] - r['equivalent']:4d} "
+              f"non-equivalent ({r['equivalent']} equivalent): {r['mutants']}")
     import mutmut
 
     args.out.parent.mkdir(parents=True, exist_ok=True)
