@@ -144,6 +144,14 @@ def test_ziggurat_tables_shape_and_monotone():
     assert np.all(np.diff(x_edges) > 0)
     assert np.all(np.diff(FI) < 0)
     assert math.isclose(x_edges[-1], krng.ZIGGURAT_R)
+    # the defining relations of Marsaglia and Tsang's tables: fi = exp(-x^2 / 2) at each layer
+    # edge, ki = the part of a layer under the density, and equal layer areas v
+    np.testing.assert_allclose(FI[1:], np.exp(-0.5 * x_edges**2), rtol=1e-14)
+    assert FI[0] == 1.0
+    np.testing.assert_array_equal(KI[2:], np.floor(2.0**52 * x_edges[:-1] / x_edges[1:]))
+    # the layer between edges x_k < x_{k+1}: width x_{k+1}, height f(x_k) - f(x_{k+1})
+    areas = x_edges[1:] * (FI[1:-1] - FI[2:])
+    np.testing.assert_allclose(areas, krng.ZIGGURAT_V, rtol=1e-9)
 
 
 def test_normals_match_reference_and_are_normal():
