@@ -304,3 +304,107 @@ def student_epoch_naive(model, X, Y, alpha, C, T, kinds, w, perm, bs, theta, H, 
         else:
             theta -= lr * g
     return theta, total
+
+
+# ---------------------------------------------------------------------- PRNG and row sampling
+_M64 = (1 << 64) - 1
+
+
+def ref_splitmix(x):
+    """The splitmix64 finaliser of ``x + golden`` on Python integers."""
+    z = (x + 0x9E3779B97F4A7C15) & _M64
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _M64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _M64
+    return z ^ (z >> 31)
+
+
+def ref_seed(key, block, stream):
+    """The 4-word xoshiro256++ state of ``(key, block, stream)``: a splitmix64 chain over the key
+    words starting from a hash of the block and stream indices."""
+    h = ref_splitmix(
+        ((block * 0x9E3779B97F4A7C15) & _M64) ^ ((stream * 0xD1B54A32D192ED03) & _M64)
+    )
+    s = []
+    for k in key.tolist():
+        h = ref_splitmix(h ^ int(k))
+        s.append(h)
+    return s
+
+
+def _rotl(x, k):
+    return ((x << k) | (x >> (64 - k))) & _M64
+
+
+class RefXoshiro:
+    """xoshiro256++ exactly as in Blackman and Vigna's reference C code, on Python integers.
+
+    ``tables = (ki, wi, fi, r)`` are the 256-layer ziggurat tables and the tail start used by
+    :meth:`normal` (numpy's ``random_standard_normal`` algorithm).
+    """
+
+    def __init__(self, s, tables=None):
+        self.s = list(s)
+        self.tables = tables
+
+    def next(self):
+        s = self.s
+        result = (_rotl((s[0] + s[3]) & _M64, 23) + s[0]) & _M64
+        t = (s[1] << 17) & _M64
+        s[2] ^= s[0]
+        s[3] ^= s[1]
+        s[1] ^= s[2]
+        s[0] ^= s[3]
+        s[2] ^= t
+        s[3] = _rotl(s[3], 45)
+        return result
+
+    def double(self):
+        return (self.next() >> 11) * 2.0**-53
+
+    def normal(self):
+        import math
+
+        ki, wi, fi, R = self.tables
+        while True:
+            r = self.next()
+            idx = r & 0xFF
+            r >>= 8
+            rabs = (r >> 1) & 0x000FFFFFFFFFFFFF
+            x = rabs * wi[idx]
+            if r & 1:
+                x = -x
+            if rabs < ki[idx]:
+                return x
+            if idx == 0:
+                while True:
+                    xx = -math.log1p(-self.double()) / R
+                    yy = -math.log1p(-self.double())
+                    if yy + yy > xx * xx:
+                        return -(R + xx) if (rabs >> 8) & 1 else R + xx
+            elif (fi[idx - 1] - fi[idx]) * self.double() + fi[idx] < math.exp(-0.5 * x * x):
+                return x
+
+
+def ref_rows(key, block_rows, t, r, mode, hh_v, hh_coef, d, tables):
+    """Rows of ``sampling.fill_rows``, one at a time: ``(t[i], y)`` with ``y`` on the sphere
+    (``mode`` 0), in the ball (1) of radius ``r[i]`` or ``r[i]`` times a normal vector (2), from
+    the stream-1 state of the row's block, then the Householder reflection if ``hh_coef``."""
+    import numpy as np
+
+    n = t.shape[0]
+    X = np.empty((n, d))
+    for b in range(-(-n // block_rows)):
+        g = RefXoshiro(ref_seed(key, b, 1), tables)
+        for i in range(b * block_rows, min(n, (b + 1) * block_rows)):
+            z = np.array([g.normal() for _ in range(d - 1)])
+            if mode == 2:
+                y = r[i] * z
+            else:
+                y = r[i] * z / np.linalg.norm(z)
+                if mode == 1:
+                    y *= (1.0 - g.double()) ** (1.0 / (d - 1))
+            x = np.concatenate([[t[i]], y])
+            if hh_coef != 0.0:
+                x = x - hh_coef * (hh_v @ x) * hh_v
+            X[i] = x
+    return X

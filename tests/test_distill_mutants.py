@@ -131,3 +131,216 @@ def test_transition_matrix_formula_smoothing_and_unseen_classes():
         distill.estimate_transition_matrix(P, y, smoothing=np.inf)
     with pytest.raises(ValueError, match="smoothing"):
         distill.estimate_transition_matrix(P, y, smoothing=-1.0)
+
+
+# ---------------------------------------------------------------------- k estimate
+def smallest_k_naive(ranks, coverage, K):
+    """Smallest ``k`` in ``1..K`` with ``mean(rank < k) >= coverage`` (1e-12 slack)."""
+    for k in range(1, K + 1):
+        if np.mean(np.asarray(ranks) < k) >= coverage - 1e-12:
+            return k
+    return K
+
+
+def estimate_k_naive(P, y, coverage, n_bins):
+    """Per-bin ``k`` on ``n_bins`` equal-count bins of the top-1 minus top-2 margin (inner edges
+    at the margin quantiles, duplicates merged, a margin equal to an edge goes to the upper bin;
+    an empty bin takes the global ``k``)."""
+    K = P.shape[1]
+    ranks = [int(np.sum(P[i] > P[i, y[i]]) + np.sum(P[i, : y[i]] == P[i, y[i]]))
+             for i in range(len(y))]
+    s = np.sort(P, axis=1)
+    margin = s[:, -1] - s[:, -2]
+    edges = sorted(set(float(np.quantile(margin, j / n_bins)) for j in range(1, n_bins)))
+    bins = [sum(m >= e for e in edges) for m in margin]
+    ks = []
+    for b in range(len(edges) + 1):
+        r = [ranks[i] for i in range(len(y)) if bins[i] == b]
+        ks.append(smallest_k_naive(r if r else ranks, coverage, K))
+    return np.array(edges), np.array(ks)
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("n_bins", [1, 3, 7])
+def test_binned_k_matches_naive(seed, n_bins):
+    rng = np.random.default_rng(seed)
+    n, K = 40, 5
+    P = _proba(rng, n, K, sharp=2.0)
+    P[:4] = np.round(P[:4], 1)  # some ties inside rows
+    P[:4] /= P[:4].sum(axis=1, keepdims=True)
+    y = np.where(rng.random(n) < 0.5, P.argmax(axis=1), rng.integers(0, K, n))
+    for coverage in (0.5, 0.8, 1.0):
+        fn = distill.estimate_k(P, y, coverage=coverage, n_bins=n_bins)
+        edges, ks = estimate_k_naive(P, y, coverage, n_bins)
+        np.testing.assert_allclose(fn.edges_, edges, rtol=0, atol=1e-15)
+        np.testing.assert_array_equal(fn.ks_, ks)
+        assert fn.ks_.dtype == np.int64
+        s = np.sort(P, axis=1)
+        margin = s[:, -1] - s[:, -2]
+        want = ks[[sum(m >= e for e in fn.edges_) for m in margin]]
+        np.testing.assert_array_equal(fn(P), want)
+        ranks = [int(np.sum(P[i] > P[i, y[i]]) + np.sum(P[i, : y[i]] == P[i, y[i]]))
+                 for i in range(n)]
+        assert distill.estimate_k(P, y, coverage=coverage) == smallest_k_naive(ranks, coverage,
+                                                                                K)
+
+
+def test_binned_k_edges_ties_and_an_empty_bin():
+    P = np.array([[0.6, 0.4, 0.0]] * 4 + [[0.9, 0.1, 0.0]] * 4)  # margins 0.2 (x4), 0.8 (x4)
+    y = np.array([1, 1, 1, 0, 0, 0, 0, 0])
+    fn = distill.estimate_k(P, y, coverage=0.75, n_bins=2)
+    np.testing.assert_allclose(fn.edges_, [0.5])
+    np.testing.assert_array_equal(fn.ks_, [2, 1])
+    # a margin exactly on an edge goes to the upper bin
+    on_edge = np.array([[0.75, 0.25, 0.0]])
+    assert fn(on_edge)[0] == 1
+    fn3 = distill.estimate_k(P, y, coverage=0.75, n_bins=4)  # edges 0.2, 0.5, 0.8
+    np.testing.assert_allclose(fn3.edges_, [0.2, 0.5, 0.8])
+    np.testing.assert_array_equal(fn3.ks_, [2, 2, 2, 1])  # the first bin is empty: global k
+
+
+@pytest.mark.parametrize(("kwargs", "match"), [
+    ({"n_bins": 0}, "n_bins"), ({"n_bins": 9}, "n_bins"), ({"coverage": 0.0}, "coverage"),
+    ({"coverage": 1.5}, "coverage"),
+])
+def test_estimate_k_refuses_bad_arguments(kwargs, match):
+    P = np.array([[0.6, 0.4, 0.0]] * 4 + [[0.9, 0.1, 0.0]] * 4)
+    y = np.array([1, 1, 1, 0, 0, 0, 0, 0])
+    with pytest.raises(ValueError, match=match):
+        distill.estimate_k(P, y, **kwargs)
+    assert distill.estimate_k(P, y, n_bins=8).ks_.shape[0] >= 1  # n_bins = n_val is allowed
+    assert distill.estimate_k(P, y, coverage=1.0) == 2
+    assert distill.estimate_k(P, y) == 2  # default coverage 0.9
+
+
+def test_alpha_from_margin_checks_and_clips():
+    P = np.array([[0.9, 0.1], [0.8, 0.2], [0.55, 0.45], [0.6, 0.4]])
+    fn = distill.estimate_alpha(P, [0, 0, 1, 1])
+    assert fn.from_margin([]).shape == (0,)
+    np.testing.assert_array_equal(fn.from_margin([-5.0, 0.0, 0.9, 5.0]), [0.0, 0.0, 1.0, 1.0])
+    for bad in ([[0.1, 0.2]], [np.nan]):
+        with pytest.raises(ValueError, match="margin"):
+            fn.from_margin(bad)
+
+
+# ---------------------------------------------------------------------- student softmax
+def test_student_softmax_is_stable_per_row():
+    from slam_theory.distill.mixing import _softmax
+
+    Z = np.array([[1000.0, 0.0], [0.0, -1000.0], [1.0, 2.0]])
+    want = np.array([[1.0, 0.0], [1.0, 0.0], np.exp([1.0, 2.0]) / np.exp([1.0, 2.0]).sum()])
+    np.testing.assert_allclose(_softmax(Z), want, rtol=1e-12, atol=1e-300)
+
+
+# ---------------------------------------------------------------------- SLaMClassifier split
+def _semi(y_lab, n_unl=6, seed=0):
+    rng = np.random.default_rng(seed)
+    y = np.concatenate([np.asarray(y_lab), -np.ones(n_unl, dtype=int)])
+    X = rng.normal(size=(y.size, 2)) + y[:, None]
+    return X, y
+
+
+def split_naive(y_lab, validation_size, random_state):
+    """Validation indices (into the labeled rows): ``validation_size`` rows (an int, or a
+    fraction rounded up), stratified when every class has >= 2 rows and fits in both parts."""
+    from sklearn.model_selection import train_test_split
+
+    from slam_theory._validation import as_generator
+
+    y_lab = np.asarray(y_lab)
+    n = y_lab.size
+    n_val = (validation_size if isinstance(validation_size, int)
+             else int(np.ceil(validation_size * n)))
+    _, counts = np.unique(y_lab, return_counts=True)
+    k = counts.size
+    strat = y_lab if (counts.min() >= 2 and k <= n_val and k <= n - n_val) else None
+    seed = int(as_generator(random_state).integers(2**31 - 1, size=2)[0])
+    _, i_v = train_test_split(np.arange(n), test_size=n_val, random_state=seed, stratify=strat)
+    return np.sort(i_v)
+
+
+@pytest.mark.parametrize(("y_lab", "vs"), [
+    ([0, 0, 1, 1, 1, 1, 1, 1, 1, 1], 2),     # smallest class of 2 rows; n_val = k
+    ([0, 0, 1, 1, 1, 1, 1, 1, 1, 1], 8),     # n - n_val = k
+    ([0, 0, 0, 1, 1, 1, 2, 2, 2, 2], 3),     # n_val = k = 3
+    ([0, 0, 0, 1, 1, 1, 2, 2, 2, 2], 7),     # n - n_val = k = 3
+    ([0, 0, 0, 1, 1, 1, 2, 2, 2, 2], 0.25),  # ceil(2.5) = 3
+    ([0, 1, 1, 1, 1, 1, 1, 0, 1, 1], 0.5),   # 0 twice
+])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_split_matches_the_documented_rule(y_lab, vs, seed):
+    X, y = _semi(y_lab)
+    try:
+        want = split_naive(y_lab, vs, seed)
+    except ValueError:
+        pytest.skip("sklearn refuses this split")
+    if np.unique(np.asarray(y_lab)[want]).size < 2:
+        with pytest.raises(ValueError, match=r"^the validation split holds labeled rows of one "
+                                             r"class only; raise validation_size or label more "
+                                             r"rows$"):
+            distill.SLaMClassifier(validation_size=vs, epochs=1, random_state=seed).fit(X, y)
+        return
+    clf = distill.SLaMClassifier(validation_size=vs, epochs=1, random_state=seed).fit(X, y)
+    np.testing.assert_array_equal(clf.validation_indices_, want)
+
+
+def test_split_of_a_class_with_one_row_is_not_stratified_and_can_fail():
+    y_lab = [0] + [1] * 9
+    X, y = _semi(y_lab)
+    outcomes = set()
+    for seed in range(12):
+        want = split_naive(y_lab, 2, seed)
+        if np.unique(np.asarray(y_lab)[want]).size < 2:
+            with pytest.raises(ValueError, match="one class only"):
+                distill.SLaMClassifier(validation_size=2, epochs=1, random_state=seed).fit(X, y)
+            outcomes.add("refused")
+        else:
+            clf = distill.SLaMClassifier(validation_size=2, epochs=1, random_state=seed).fit(X, y)
+            np.testing.assert_array_equal(clf.validation_indices_, want)
+            outcomes.add("split")
+    assert outcomes == {"refused", "split"}
+
+
+@pytest.mark.parametrize(("vs", "n_val"), [(9, 9), (10, 10), (0.05, 1), (0.95, 10)])
+def test_split_sizes_refused_exactly(vs, n_val):
+    X, y = _semi([0, 0, 0, 1, 1, 1, 1, 1, 1, 1])
+    with pytest.raises(ValueError) as info:
+        distill.SLaMClassifier(validation_size=vs, epochs=1, random_state=0).fit(X, y)
+    assert str(info.value) == (f"validation_size={vs!r} leaves {n_val} validation and "
+                               f"{10 - n_val} teacher rows out of 10 labeled rows (need >= 2 "
+                               "each)")
+
+
+class _RawTeacher:
+    """A fitted 'teacher' whose probabilities are not normalised (one row is all zero)."""
+
+    def __init__(self, classes, rows):
+        self.classes_ = np.asarray(classes)
+        self.rows = np.asarray(rows, dtype=float)
+
+    def predict_proba(self, X):
+        return self.rows[: len(X)]
+
+
+def test_teacher_probabilities_are_mapped_to_classes_and_normalised():
+    clf = distill.SLaMClassifier(classes=["a", "b", "c"])
+    clf.classes_ = np.array(["a", "b", "c"])
+    t = _RawTeacher(["c", "a"], [[2.0, 2.0], [0.0, 0.0], [3.0, 1.0]])
+    got = clf._teacher_proba(t, np.zeros((3, 2)))
+    np.testing.assert_array_equal(got, [[0.5, 0.0, 0.5], [0.0, 0.0, 0.0], [0.25, 0.0, 0.75]])
+    with pytest.raises(ValueError, match=r"teacher\.classes_"):
+        clf._teacher_proba(_RawTeacher(["a", "z"], [[1.0, 0.0]]), np.zeros((1, 2)))
+
+
+def test_k_counts_ties_in_index_order_for_many_classes():
+    """Tied probabilities rank the true class after the tied classes before it (a stable
+    sort); with 40 classes numpy's default quicksort is not stable, so this pins the rule."""
+    rng = np.random.default_rng(0)
+    P = rng.integers(0, 3, (30, 40)).astype(float)
+    P /= P.sum(axis=1, keepdims=True)
+    y = rng.integers(0, 40, 30)
+    ranks = [int(np.sum(P[i] > P[i, y[i]]) + np.sum(P[i, : y[i]] == P[i, y[i]]))
+             for i in range(30)]
+    for coverage in (0.3, 0.6, 0.9):
+        assert distill.estimate_k(P, y, coverage=coverage) == smallest_k_naive(ranks, coverage,
+                                                                                40)

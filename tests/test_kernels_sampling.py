@@ -7,101 +7,15 @@ import math
 import numba
 import numpy as np
 import pytest
-from naive import margin_t_and_r_scipy
+from naive import RefXoshiro, margin_t_and_r_scipy, ref_rows, ref_seed
 from scipy import stats
 
 from slam_theory._kernels import rng as krng
 from slam_theory._kernels import sampling as ks
 
-M64 = (1 << 64) - 1
 KI, WI, FI = krng.ziggurat_tables()
+TABLES = (KI, WI, FI, krng.ZIGGURAT_R)
 KEY = np.array([11, 22, 33, 44], dtype=np.uint64)
-
-
-# ---------------------------------------------------------------- slow references
-def ref_splitmix(x: int) -> int:
-    z = (x + 0x9E3779B97F4A7C15) & M64
-    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & M64
-    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M64
-    return z ^ (z >> 31)
-
-
-def ref_seed(key: np.ndarray, block: int, stream: int) -> list[int]:
-    h = ref_splitmix(
-        ((block * 0x9E3779B97F4A7C15) & M64) ^ ((stream * 0xD1B54A32D192ED03) & M64)
-    )
-    s = []
-    for k in key.tolist():
-        h = ref_splitmix(h ^ int(k))
-        s.append(h)
-    return s
-
-
-def rotl(x: int, k: int) -> int:
-    return ((x << k) | (x >> (64 - k))) & M64
-
-
-class RefXoshiro:
-    """xoshiro256++ exactly as in Blackman and Vigna's reference C code."""
-
-    def __init__(self, s: list[int]) -> None:
-        self.s = list(s)
-
-    def next(self) -> int:
-        s = self.s
-        result = (rotl((s[0] + s[3]) & M64, 23) + s[0]) & M64
-        t = (s[1] << 17) & M64
-        s[2] ^= s[0]
-        s[3] ^= s[1]
-        s[1] ^= s[2]
-        s[0] ^= s[3]
-        s[2] ^= t
-        s[3] = rotl(s[3], 45)
-        return result
-
-    def double(self) -> float:
-        return (self.next() >> 11) * 2.0**-53
-
-    def normal(self) -> float:
-        while True:
-            r = self.next()
-            idx = r & 0xFF
-            r >>= 8
-            rabs = (r >> 1) & 0x000FFFFFFFFFFFFF
-            x = rabs * WI[idx]
-            if r & 1:
-                x = -x
-            if rabs < KI[idx]:
-                return x
-            if idx == 0:
-                while True:
-                    xx = -math.log1p(-self.double()) / krng.ZIGGURAT_R
-                    yy = -math.log1p(-self.double())
-                    if yy + yy > xx * xx:
-                        return -(krng.ZIGGURAT_R + xx) if (rabs >> 8) & 1 else krng.ZIGGURAT_R + xx
-            elif (FI[idx - 1] - FI[idx]) * self.double() + FI[idx] < math.exp(-0.5 * x * x):
-                return x
-
-
-def ref_rows(key, block_rows, t, r, mode, hh_v, hh_coef, d):
-    """Row generation of ``fill_rows``, one row at a time in pure Python."""
-    n = t.shape[0]
-    X = np.empty((n, d))
-    for b in range(-(-n // block_rows)):
-        g = RefXoshiro(ref_seed(key, b, 1))
-        for i in range(b * block_rows, min(n, (b + 1) * block_rows)):
-            z = np.array([g.normal() for _ in range(d - 1)])
-            if mode == ks.MODE_GAUSS:
-                y = r[i] * z
-            else:
-                y = r[i] * z / np.linalg.norm(z)
-                if mode == ks.MODE_BALL:
-                    y *= (1.0 - g.double()) ** (1.0 / (d - 1))
-            x = np.concatenate([[t[i]], y])
-            if hh_coef != 0.0:
-                x = x - hh_coef * (hh_v @ x) * hh_v
-            X[i] = x
-    return X
 
 
 # ---------------------------------------------------------------- PRNG
@@ -144,12 +58,20 @@ def test_ziggurat_tables_shape_and_monotone():
     assert np.all(np.diff(x_edges) > 0)
     assert np.all(np.diff(FI) < 0)
     assert math.isclose(x_edges[-1], krng.ZIGGURAT_R)
+    # the defining relations of Marsaglia and Tsang's tables: fi = exp(-x^2 / 2) at each layer
+    # edge, ki = the part of a layer under the density, and equal layer areas v
+    np.testing.assert_allclose(FI[1:], np.exp(-0.5 * x_edges**2), rtol=1e-14)
+    assert FI[0] == 1.0
+    np.testing.assert_array_equal(KI[2:], np.floor(2.0**52 * x_edges[:-1] / x_edges[1:]))
+    # the layer between edges x_k < x_{k+1}: width x_{k+1}, height f(x_k) - f(x_{k+1})
+    areas = x_edges[1:] * (FI[1:-1] - FI[2:])
+    np.testing.assert_allclose(areas, krng.ZIGGURAT_V, rtol=1e-9)
 
 
 def test_normals_match_reference_and_are_normal():
     z = np.empty(300_000)
     krng.fill_normal(KEY, 2, 1, KI, WI, FI, z)
-    ref = RefXoshiro(ref_seed(KEY, 2, 1))
+    ref = RefXoshiro(ref_seed(KEY, 2, 1), TABLES)
     # the whole stream: it holds ~80 draws from the tail beyond ZIGGURAT_R, so the tail's
     # acceptance test is compared too (it rejects a few percent of them)
     assert np.array_equal(z, [ref.normal() for _ in range(z.size)])
@@ -184,7 +106,8 @@ def test_fill_rows_matches_reference(mode, reflect):
         coef = 0.0
     X = np.empty((n, d))
     ks.fill_rows(KEY, 0, bs, t, r, mode, v, coef, KI, WI, FI, X)
-    ref = ref_rows(KEY, bs, t, r, mode, v, coef, d)
+    assert (ks.MODE_SPHERE, ks.MODE_BALL, ks.MODE_GAUSS) == (0, 1, 2)  # as ref_rows reads them
+    ref = ref_rows(KEY, bs, t, r, mode, v, coef, d, TABLES)
     np.testing.assert_allclose(X, ref, rtol=1e-12, atol=1e-14)
 
 

@@ -165,6 +165,7 @@ _BAD_CSV = [
     (b"n,row,seed\n1,0,0\n", "header has seed and row out of place"),
     (b"n,seed,row\n1,0,0\n1,0\n", "line 3 has 2 cells, the header 3"),
     (b"n,seed,row\n1,0,0\n1,a,1\n", "line 3: seed and row must be integers"),
+    (b"n,seed,row,v\n1,0,0,a\rb\n", "line 3 has 1 cells, the header 4"),  # a bare CR ends a line
     (b"n,seed,row\n1,0,1\n1,0,0\n1,0,3\n", 'trial ["1","0"] has rows [0, 1, 3], expected 0..2'),
 ]
 
@@ -178,7 +179,7 @@ def test_damaged_export_without_a_store_is_refused_exactly(tmp_path, data, why):
     assert str(info.value) == f"{p}: {why}; rerun the experiment with --fresh"
 
 
-@pytest.mark.parametrize(("data", "why"), _BAD_CSV[:2])
+@pytest.mark.parametrize(("data", "why"), _BAD_CSV)
 def test_damaged_export_beside_a_store_names_the_store(tmp_path, data, why):
     _store(tmp_path).close()  # no export hash yet: the file is parsed
     p = tmp_path / "trials.csv"
@@ -189,6 +190,22 @@ def test_damaged_export_beside_a_store_names_the_store(tmp_path, data, why):
                                f"export it again from {results.STORE_NAME}")
 
 
+def test_export_holds_only_successful_rows_and_a_folder_reads_its_store(tmp_path):
+    s = _store(tmp_path)
+    s.record(results.trial_key(["4", "y"], 0), 0, {"n": "4", "m": "y"}, [{"err": "0.9"}],
+             status="failed", error="late")
+    p = results.export_tables(s, tmp_path, ["n", "m"])
+    assert "0.9" not in p.read_text() and "4,y,0,,," in (tmp_path / "timings.csv").read_text()
+    s.record(results.trial_key(["5", "y"], 0), 0, {"n": "5", "m": "y"}, [{"err": "0.7"}])
+    s.close()  # stored after the export: the folder reads the store, not the older export
+    assert [r["n"] for r in results.read_trials(tmp_path)] == [1, 2, 2, 5]
+    assert [r["n"] for r in results.read_trials(p)] == [1, 2, 2]
+    with sqlite3.connect(tmp_path / results.STORE_NAME) as conn:
+        conn.execute("DELETE FROM meta WHERE name = 'param_names'")
+    rows = results.read_trials(tmp_path / results.STORE_NAME)  # no parameter columns then
+    assert rows[0] == {"seed": 1, "row": 0, "err": 0.1, "k": None}
+
+
 def test_rows_are_read_in_row_order_and_key_order(tmp_path):
     p = tmp_path / "trials.csv"
     p.write_text("n,seed,row,v\n2,0,1,b\n2,0,0,a\n1,0,0,c\n")
@@ -196,6 +213,11 @@ def test_rows_are_read_in_row_order_and_key_order(tmp_path):
         (1, 0, "c"), (2, 0, "a"), (2, 1, "b")]
     p.write_text("n,seed,row,v\n1,0,0,\"a\nb\"\n")  # a quoted newline inside a cell
     assert results.read_trials(p)[0]["v"] == "a\nb"
+    p.write_bytes(b'n,seed,row,v\n1,0,0,"a\r\nb"\n')  # kept as written, not translated
+    assert results.read_trials(p)[0]["v"] == "a\r\nb"
+    # 12 rows written in reverse: "10" < "2" as text, so the order must be numeric
+    p.write_text("n,seed,row\n" + "".join(f"1,0,{r}\n" for r in reversed(range(12))))
+    assert [r["row"] for r in results.read_trials(p)] == list(range(12))
     assert results.read_trials(tmp_path / "nothing.csv") == []
     p.write_bytes(b"")
     assert results.read_trials(p) == []
@@ -348,3 +370,19 @@ def test_sqlite_errors_map_to_one_line(tmp_path, monkeypatch, text, why):
                 call()
             assert str(info.value) == f"cannot write {s.path}: {why}"
         monkeypatch.setattr(s, "_conn", real)
+
+
+def test_a_damaged_page_is_refused_with_sqlite_s_finding(tmp_path):
+    s = _reopen(tmp_path / results.STORE_NAME)
+    for i in range(300):  # several pages
+        s.record(f"k{i:04d}", 0, {"n": str(i), "m": "x"}, [{"v": "x" * 50}])
+    s.close()
+    path = tmp_path / results.STORE_NAME
+    data = bytearray(path.read_bytes())
+    data[4096 + 3: 4096 + 5] = b"\xff\xff"  # page 2 claims 65535 cells
+    path.write_bytes(bytes(data))
+    with pytest.raises(StoreError) as info:
+        results.TrialStore.read(path)
+    assert str(info.value) == (
+        f"{path}: damaged trial store (*** in database main *** Page 2: btreeInitPage() "
+        f"returns error code 11); rerun with --fresh to discard {tmp_path}")

@@ -99,6 +99,8 @@ class AlphaFunction:
     def from_margin(self, margin: Any) -> np.ndarray:
         """Estimated accuracy at the given margins (clipped to ``[0, 1]``)."""
         m = check_finite_array(margin, "margin", ndim=1, allow_empty=True)
+        if m.shape[0] == 0:  # IsotonicRegression.predict refuses an empty array
+            return np.zeros(0)
         return np.clip(self.isotonic_.predict(m), 0.0, 1.0)
 
     def __call__(self, proba: Any) -> np.ndarray:
