@@ -4,12 +4,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup reproduce test docs bench mutation
+.PHONY: setup reproduce test docs bench mutation fuzz
 
 $(BIN)/slam-theory: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev,dask,cleanlab]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,dask,cleanlab,realdata]"
 	touch $@
 
 setup: $(BIN)/slam-theory
@@ -41,3 +41,8 @@ bench: setup
 mutation: setup
 	$(BIN)/python -m pip install --quiet -e ".[mutation]"
 	$(BIN)/python tools/mutation.py
+
+# The fuzzing campaign (bad inputs to every entry point, faults on the runner; ~10 min, not in
+# CI). Prints the table of outcomes and writes benchmarks/fuzz.json.
+fuzz: setup
+	$(BIN)/python tools/fuzz.py

@@ -28,6 +28,7 @@ __all__ = [
     "check_transition_matrix",
     "check_unit_vector",
     "reject_complex",
+    "reject_strings",
 ]
 
 
@@ -44,6 +45,33 @@ def reject_complex(a: Any, name: str) -> None:
     """
     if isinstance(a, complex | np.complexfloating) or np.iscomplexobj(a):
         raise TypeError(f"{name} must be real, got complex values")
+
+
+def reject_strings(a: Any, name: str) -> None:
+    """Raise ``TypeError`` if ``a`` holds strings (numpy would parse ``"0.5"`` as a number).
+
+    Examples
+    --------
+    >>> reject_strings([1.0, 2.0], "x")
+    >>> reject_strings(["1", "2"], "x")
+    Traceback (most recent call last):
+    ...
+    TypeError: x must be array-like of numbers, got strings
+    """
+    if isinstance(a, str | bytes):
+        raise TypeError(f"{name} must be array-like of numbers, got a string")
+    if isinstance(a, np.ndarray):
+        kind, arr = a.dtype.kind, a
+    elif isinstance(a, list | tuple):
+        try:
+            arr = np.asarray(a)
+        except ValueError:  # ragged: numpy's own conversion reports it
+            return
+        kind = arr.dtype.kind
+    else:
+        return
+    if kind in "US" or (kind == "O" and any(isinstance(v, str | bytes) for v in arr.flat)):
+        raise TypeError(f"{name} must be array-like of numbers, got strings")
 
 
 def check_bool(value: Any, name: str) -> bool:
@@ -148,6 +176,7 @@ def check_finite_array(
     if isinstance(a, str | bytes):
         raise TypeError(f"{name} must be array-like of numbers, got a string")
     reject_complex(a, name)
+    reject_strings(a, name)
     try:
         arr = np.asarray(a, dtype=dtype)
     except (TypeError, ValueError) as exc:
@@ -213,7 +242,11 @@ def check_binary_labels(y: Any, name: str = "y") -> np.ndarray:
         raise ValueError(f"{name} must be 1-dimensional, got shape {arr.shape}")
     if arr.size == 0:
         raise ValueError(f"{name} must not be empty")
-    vals = np.unique(arr)
+    try:
+        vals = np.unique(arr)
+    except TypeError:  # objects that do not compare
+        raise TypeError(f"{name} must contain the numbers -1 and +1, got "
+                        f"{arr.dtype} values") from None
     if not np.all(np.isin(vals, (-1, 1))):
         raise ValueError(f"{name} must contain only -1 and +1, got values {vals[:5].tolist()}")
     return arr.astype(np.float64)

@@ -2,9 +2,13 @@
 
 User mistakes (missing file, invalid TOML or config, unknown preset or experiment, bad
 ``--jobs``, an unusable results, figures or output folder, a damaged results store, a full disk,
-a scheduler that does not answer as dask) print one line ``slam-theory: error: ...`` on stderr
-and exit with status 2. A failing trial is an outcome: the run goes on, ends with a one-line
-count of the failures, and exits non-zero (status 1) only with ``--strict``.
+a scheduler that does not answer as dask, data an experiment reads from this machine that are
+not there) print one line ``slam-theory: error: ...`` on stderr and exit with status 2;
+``reproduce`` instead skips an experiment whose data are not there with one line
+``slam-theory: skipping NAME: ...`` and goes on (``--data-dir DIR``, or the environment
+variable ``SLAM_THEORY_DATA``, names the folder of local data sets such as CIFAR).  A failing
+trial is an outcome: the run goes on, ends with a one-line count of the failures, and exits
+non-zero (status 1) only with ``--strict``.
 
 ``reproduce`` and ``figures`` look for the experiment files in ``./experiments`` (the repo's
 top-level folder): run them from the repository root, or pass ``--experiments DIR``.
@@ -23,8 +27,10 @@ from pathlib import Path
 from typing import NoReturn
 
 from slam_theory import __version__, bench, report, runner
+from slam_theory.data.real import DATA_ENV
 from slam_theory.errors import (
     ConfigError,
+    DataUnavailableError,
     SchedulerError,
     SlamTheoryError,
     StoreError,
@@ -43,6 +49,10 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
+#: The most worker processes ``--jobs`` accepts (more is a typo, not a machine).
+MAX_JOBS = 1024
+
+
 def _jobs(text: str) -> int:
     try:
         value = int(text)
@@ -50,8 +60,9 @@ def _jobs(text: str) -> int:
         raise argparse.ArgumentTypeError(
             f"expected a positive integer or -1, got {text!r}"
         ) from None
-    if value < 1 and value != -1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer or -1, got {value}")
+    if (value < 1 and value != -1) or value > MAX_JOBS:
+        raise argparse.ArgumentTypeError(
+            f"expected a positive integer up to {MAX_JOBS} or -1, got {value}")
     return value
 
 
@@ -60,9 +71,28 @@ def _seconds(text: str) -> float:
         value = float(text)
     except ValueError:
         value = float("nan")
-    if not value > 0:
+    if not 0 < value < float("inf"):
         raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
     return value
+
+
+_SCHEMES = ("tcp", "tls", "ws", "wss", "inproc", "ucx")
+
+
+def _address(text: str) -> str:
+    """A dask scheduler address: ``[scheme://]host:port`` (checked before anything runs)."""
+    rest = text
+    if "://" in text:
+        scheme, rest = text.split("://", 1)
+        if scheme not in _SCHEMES:
+            raise argparse.ArgumentTypeError(
+                f"expected [{'|'.join(_SCHEMES)}://]host:port, got {text!r}")
+    host, sep, port = rest.rpartition(":")
+    host = host.strip("[]")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536 or any(
+            c in host for c in "[]/ "):
+        raise argparse.ArgumentTypeError(f"expected [scheme://]host:port, got {text!r}")
+    return text
 
 
 def _run_options(p: argparse.ArgumentParser) -> None:
@@ -70,6 +100,20 @@ def _run_options(p: argparse.ArgumentParser) -> None:
                    help="exit with status 1 if any trial failed (default: record and go on)")
     p.add_argument("--scheduler-timeout", type=_seconds, default=20.0, metavar="S",
                    help="seconds to wait for the scheduler to answer (default: 20)")
+    p.add_argument("--data-dir", metavar="DIR", default=None,
+                   help=f"folder of local data sets (CIFAR pickles); sets {DATA_ENV} for the "
+                   "run (default: the environment's)")
+
+
+def _set_data_dir(path: str | None) -> None:
+    """Export ``--data-dir`` as ``$SLAM_THEORY_DATA`` (workers inherit it); refuse a folder
+    that does not exist."""
+    if path is None:
+        return
+    d = Path(path).expanduser()
+    if not d.is_dir():
+        raise _UsageError(f"--data-dir {path!r} is not an existing folder")
+    os.environ[DATA_ENV] = str(d.resolve())
 
 
 def _writable_dir(path: str | Path, flag: str) -> Path:
@@ -102,7 +146,7 @@ def _build_parser() -> _Parser:
     p.add_argument("--preset", default="quick", help="preset: quick (default) or full")
     p.add_argument("--jobs", type=_jobs, default=1, metavar="N",
                    help="worker processes (-1: all cores)")
-    p.add_argument("--scheduler", metavar="ADDRESS", default=None,
+    p.add_argument("--scheduler", metavar="ADDRESS", default=None, type=_address,
                    help="dask.distributed scheduler address, e.g. tcp://host:8786")
     p.add_argument("--results", default="results", metavar="DIR", help="results root")
     p.add_argument("--fresh", action="store_true", help="discard previous results first")
@@ -127,7 +171,7 @@ def _build_parser() -> _Parser:
     p.set_defaults(preset="quick")
     p.add_argument("--jobs", type=_jobs, default=-1, metavar="N",
                    help="worker processes (default: all)")
-    p.add_argument("--scheduler", metavar="ADDRESS", default=None)
+    p.add_argument("--scheduler", metavar="ADDRESS", default=None, type=_address)
     p.add_argument("--results", default="results", metavar="DIR")
     p.add_argument("--figures", default="figures", metavar="DIR")
     p.add_argument("--experiments", default="experiments", metavar="DIR",
@@ -165,6 +209,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if not path.is_file():
         raise _UsageError(f"no such experiment file: {args.file}")
     _writable_dir(args.results, "--results")
+    _set_data_dir(args.data_dir)
     res = runner.run_experiment(
         path,
         preset=args.preset,
@@ -233,9 +278,11 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
     files = _experiment_files(args.experiments)
     _writable_dir(args.results, "--results")
     _writable_dir(args.figures, "--figures")
+    _set_data_dir(args.data_dir)
     for f in files:  # validate everything before running anything
         runner.load_config(f, args.preset)
     failed: list[str] = []
+    skipped: list[str] = []
     n_failed_trials = 0
     for f in files:
         try:
@@ -249,6 +296,10 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
                 progress=not args.no_progress,
                 scheduler_timeout=args.scheduler_timeout,
             )
+        except DataUnavailableError as exc:  # e.g. no CIFAR here: skipped, not failed
+            sys.stderr.write(f"{PROG}: skipping {f.stem}: {' '.join(str(exc).split())}\n")
+            skipped.append(f.stem)
+            continue
         except (ConfigError, StoreError, SchedulerError, _UsageError, KeyboardInterrupt):
             raise  # the user must act before any other experiment can run
         except TrialError as exc:  # e.g. its analysis had too few successful trials
@@ -267,8 +318,10 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
     n_fig = sum(len(v) for v in written.values())
     rep = report.write_report(args.results)
     print(f"results: {args.results}/  figures: {args.figures}/ ({n_fig} files)  report: {rep}")
-    tail = f"; FAILED: {', '.join(failed)}" if failed else ""
-    print(f"reproduce ({args.preset}): {len(files) - len(failed)}/{len(files)} experiments in "
+    tail = f"; skipped (data not here): {', '.join(skipped)}" if skipped else ""
+    tail += f"; FAILED: {', '.join(failed)}" if failed else ""
+    n_ok = len(files) - len(failed) - len(skipped)
+    print(f"reproduce ({args.preset}): {n_ok}/{len(files)} experiments in "
           f"{time.perf_counter() - t0:.1f} s, {n_failed_trials} failed trials{tail}")
     return 1 if failed or (args.strict and n_failed_trials) else 0
 

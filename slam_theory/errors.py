@@ -15,9 +15,12 @@ from __future__ import annotations
 
 __all__ = [
     "ConfigError",
+    "DataFormatError",
+    "DataUnavailableError",
     "SchedulerError",
     "SlamTheoryError",
     "StoreError",
+    "TooFewSamplesError",
     "TrialError",
     "UsageError",
 ]
@@ -97,3 +100,22 @@ class TrialError(SlamTheoryError, RuntimeError):
     >>> issubclass(TrialError, SlamTheoryError), issubclass(TrialError, RuntimeError)
     (True, True)
     """
+
+
+class TooFewSamplesError(SlamTheoryError, ValueError):
+    """A learner given fewer samples than its algorithm needs before it can output anything
+    (e.g. Algorithm 1 holding out all of them for its selection).  Sweeps treat it as a
+    defined outcome: no hypothesis yet."""
+
+
+class DataUnavailableError(SlamTheoryError, FileNotFoundError):
+    """Data an experiment needs are not on this machine: a data file or folder that is
+    missing, or the package that ships the data set is not installed.  The message names what
+    is missing and where it was looked for; ``reproduce`` skips such an experiment with this
+    line instead of failing."""
+
+
+class DataFormatError(SlamTheoryError, ValueError):
+    """A local data file that exists but is not in the expected format (truncated, not a
+    pickle of the expected dict, wrong array shape or dtype, labels out of range).  The
+    message names the file and what is wrong."""

@@ -1,73 +1,91 @@
-"""Tests of slam_theory.experiments.dimension_free: the exponent in d and the figure."""
+"""dimension_free: the exponent of d judged two-sided per series, with a growth control."""
 
 from __future__ import annotations
 
 import json
+import tomllib
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import numpy as np
-import pytest
-from tiny_results import NS, check_figures, claims_config, run_tiny
 
 from slam_theory.experiments import dimension_free as DF
 
-
-def test_disagreement_mode():
-    rng = np.random.default_rng(4)
-    rows = []
-    for d in [10, 30, 100, 300]:
-        for s in range(8):
-            for lr, e in (("jl", 0.05), ("raw", 0.005 * d**0.5)):
-                rows.append(
-                    {
-                        "learner": lr,
-                        "d": d,
-                        "n": 5000,
-                        "seed": s,
-                        "disagreement": e * np.exp(0.1 * rng.standard_normal()),
-                    }
-                )
-    cfg = claims_config(
-        [
-            {"id": "flat", "learner": "jl"},
-            {"id": "grow", "learner": "raw"},
-            {"id": "grow2", "learner": "raw", "theory_exponent": 0.5, "kind": "two_sided"},
-        ]
-    )
-    cfg["analysis_params"].pop("eps")
-    cfg["grid"] = {"learner": ["jl", "raw"], "d": [10, 30, 100, 300]}
-    out = DF.analysis(rows, cfg)
-    v = {c["id"]: c["verdict"] for c in out["claims"]}
-    assert out["mode"] == "disagreement"
-    assert v == {"flat": "consistent", "grow": "inconsistent", "grow2": "consistent"}
-    json.dumps(out, allow_nan=False)
+ROOT = Path(__file__).resolve().parents[1]
+DS = [128, 256, 512, 1024, 2048]
 
 
-def test_n_needed_mode_flat_and_growing():
-    rng = np.random.default_rng(5)
-    rows = []
-    for d in (10, 100, 1000):
-        for n in NS:
-            for s in range(5):
-                for lr, c in (("flat", 5.0), ("grows", 0.5 * d)):
-                    rows.append({"learner": lr, "d": d, "n": int(n), "seed": s,
-                                 "disagreement": min(0.5, float((c / n) ** 0.5)
-                                                         * np.exp(0.05 * rng.standard_normal()))})
-    cfg = claims_config([{"id": "f", "learner": "flat"}, {"id": "g", "learner": "grows"}], eps=0.05)
-    cfg["grid"] = {"learner": ["flat", "grows"], "d": [10, 100, 1000], "n": NS.tolist()}
-    out = DF.analysis(rows, cfg)
-    assert out["mode"] == "n_needed"
-    c = {c["id"]: c for c in out["claims"]}
-    assert c["f"]["verdict"] == "consistent" and abs(c["f"]["exponent"]) < 0.1
-    assert c["g"]["verdict"] == "inconsistent" and abs(c["g"]["exponent"] - 1.0) < 0.1
-    assert out["series"] == {"flat": {"learner": "flat"}, "grows": {"learner": "grows"}}
+def rows_for(project_dim, exponent, *, seeds=12, rng=0):
+    """Made-up threshold rows: n = 100 (d/128)^exponent, lognormal seed noise."""
+    gen = np.random.default_rng(rng)
+    return [{"stage": "threshold", "learner": "slam", "project_dim": project_dim, "d": d,
+             "seed": s, "censored": False,
+             "n_eval": round(100 * (d / 128) ** exponent * np.exp(0.1 * gen.standard_normal()))}
+            for d in DS for s in range(seeds)]
 
 
-def test_figure(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> None:
-    res = run_tiny("dimension_free", tmp_path_factory.mktemp("results"))
-    summary = json.loads((res / "summary.json").read_text())
-    assert summary["series"]["slam|project_dim=-1"] == {"learner": "slam", "project_dim": -1}
-    check_figures(DF.fig_dimension_free(res, tmp_path), ["dimension_free"])
-    assert not plt.get_fignums()
+CLAIM = {"id": "jl", "learner": "slam", "where": {"project_dim": -1}, "floor": -0.25,
+         "ceiling": 0.25, "control": {"learner": "slam", "where": {"project_dim": 0}}}
+
+
+def test_flat_with_a_growing_control_is_consistent_and_counted():
+    rows = rows_for(-1, 0.0) + rows_for(0, 1.0, rng=1)
+    c = DF.analysis(rows, {"claims": [CLAIM]})["claims"][0]
+    assert c["verdict"] == "consistent" and c["counted"], c["reason"]
+    ctrl = next(iter(c["controls"].values()))
+    assert ctrl["fails"] and ctrl["rule"] == "above_ceiling" and 0.8 < ctrl["exponent"] < 1.2
+
+
+def test_a_control_that_does_not_grow_makes_the_claim_inconclusive():
+    rows = rows_for(-1, 0.0) + rows_for(0, 0.05, rng=1)
+    c = DF.analysis(rows, {"claims": [CLAIM]})["claims"][0]
+    assert c["verdict"] == "inconclusive" and not c["counted"]
+    assert c["theorem_verdict"] == "consistent" and "does not grow" in c["reason"]
+
+
+def test_growth_with_d_after_the_projection_is_inconsistent():
+    rows = rows_for(-1, 0.8) + rows_for(0, 1.0, rng=1)
+    c = DF.analysis(rows, {"claims": [CLAIM]})["claims"][0]
+    assert c["verdict"] == "inconsistent" and c["rule"] == "above_ceiling", c["reason"]
+    # and a claim without control stands alone
+    alone = {k: v for k, v in CLAIM.items() if k != "control"}
+    c = DF.analysis(rows_for(-1, 0.0), {"claims": [alone]})["claims"][0]
+    assert c["verdict"] == "consistent" and "controls" in c and c["controls"] == {}
+
+
+def test_trial_projects_once_per_seed_and_judges_in_the_original_space():
+    p = {"family": "perceptron_gamma", "d": 60, "gamma": 0.2, "alpha": 0.7, "control_mass": 0.0,
+         "control_margin": 0.2, "eta": 0.1, "learner": "slam", "target": 0.1, "n_min": 8,
+         "n_max": 256, "steps_per_octave": 2, "project_dim": 30}
+    seed = np.random.SeedSequence(5)
+    rows = DF.threshold_trial(p, seed)
+    assert repr(rows) == repr(DF.threshold_trial(p, seed))
+    assert {r["dim"] for r in rows} == {30}
+    assert all(0.0 <= r["disagreement"] <= 1.0 for r in rows)
+    plain = DF.threshold_trial({**p, "project_dim": 0}, seed)
+    assert {r["dim"] for r in plain} == {60} and repr(plain) != repr(rows)
+    assert {r["dim"] for r in DF.threshold_trial({**p, "project_dim": 60}, seed)} == {60}
+
+
+def test_config_margin_mass_does_not_vanish_and_projection_is_smaller_than_d():
+    from slam_theory import bounds, data
+
+    cfg = tomllib.loads((ROOT / "experiments" / "dimension_free.toml").read_text())
+    f, inst = cfg["fixed"], cfg["instance"]
+    m = int(bounds.jl_dimension(f["gamma"], beta=f["project_beta"],
+                                constant=f["project_constant"]))
+    assert m < min(cfg["grid"]["d"]) and len(cfg["grid"]["d"]) >= 5
+    for d in (min(cfg["grid"]["d"]), max(cfg["grid"]["d"])):
+        gen = data.make_instance(inst["family"], d=d, gamma=f["gamma"], random_state=0,
+                                 **{k: v for k, v in inst.items() if k != "family"})
+        X, _ = gen.sample(500)
+        assert np.all(np.abs(X @ gen.w_star) >= f["gamma"] - 1e-9)  # margin mass 1
+
+
+def test_figure_draws_claims_and_their_controls(tmp_path):
+    rows = rows_for(-1, 0.0) + rows_for(0, 1.0, rng=1)
+    exp = tmp_path / "dimension_free"
+    exp.mkdir()
+    (exp / "summary.json").write_text(json.dumps(DF.analysis(rows, {"claims": [CLAIM]})))
+    paths = DF.fig_dimension_free(exp, tmp_path / "figs")
+    assert sorted(p.name for p in paths) == ["dimension_free.pdf", "dimension_free.png"]
     assert set(DF.CAPTIONS) == {"dimension_free"}

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
+from numpy.random import SeedSequence
 
+from slam_theory import halfspaces, runner
+from slam_theory.experiments.rates import threshold_trial
 from slam_theory.experiments.rates_analysis import analysis, judge_claim, threshold_matrix
 
 TARGETS = [0.2, 0.1, 0.05, 0.025, 0.0125]
@@ -101,3 +106,22 @@ def test_figure_draws_each_claim_and_nothing_without_claims(tmp_path):
     assert all(p.stat().st_size > 1000 for p in paths) and "rate_eps" in CAPTIONS
     (exp / "summary.json").write_text(json.dumps({"claims": []}))
     assert fig_rate_claims(exp, tmp_path / "none") == []
+
+
+def test_algorithm_1_with_fewer_samples_than_its_selection_set_is_censored_not_an_error():
+    """Algorithm 1 holds out N' samples; below N' + 1 it has no output: a defined outcome."""
+    params = {"family": "eps_floor", "hard_factor": 4.0, "d": 6, "gamma": 0.1, "eta": 0.2,
+              "learner": "leaky_relu", "target": 0.1, "n_min": 64, "n_max": 256,
+              "steps_per_octave": 2}
+    T = halfspaces.leaky_relu_iterations(0.2, 0.1, 0.1 * 0.6)
+    assert halfspaces.leaky_relu_validation_size(T, 0.06) > 256  # always too few here
+    rows = threshold_trial(params, SeedSequence(0))
+    assert all(r["disagreement"] == 0.5 for r in rows if r["stage"] == "probe")
+    assert rows[-1]["stage"] == "threshold" and rows[-1]["censored"] is True
+
+
+def test_the_on_demand_algorithm_1_claim_loads_in_both_presets():
+    path = Path(__file__).resolve().parents[1] / "experiments/on_demand/rate_eps_alg1.toml"
+    for preset in ("quick", "full"):
+        cfg = runner.load_config(path, preset=preset)
+        assert "leaky_relu" in cfg["grid"]["learner"]

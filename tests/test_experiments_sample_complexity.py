@@ -190,7 +190,8 @@ def results_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_figures(results_root: Path, tmp_path: Path) -> None:
     paths = SC.fig_sample_complexity_eps(results_root / "sample_complexity_eps", tmp_path)
-    check_figures(paths, ["sample_complexity_eps", "sample_complexity_eps_curves"])
+    check_figures(paths, ["sample_complexity_eps", "sample_complexity_eps_curves",
+                          "sample_complexity_eps_angle"])
     paths = SC.fig_sample_complexity_gamma(results_root / "sample_complexity_gamma", tmp_path)
     check_figures(paths, ["sample_complexity_gamma"])
     assert not (tmp_path / "README.md").exists()  # the index is written once, by the runner
@@ -200,4 +201,40 @@ def test_figures(results_root: Path, tmp_path: Path) -> None:
     assert [digest(p) for p in paths] == [digest(p) for p in again]
     assert SC.fig_sample_complexity_eps(tmp_path / "none", tmp_path / "figs") == []
     assert set(SC.CAPTIONS) == {"sample_complexity_eps", "sample_complexity_eps_curves",
-                                "sample_complexity_gamma"}
+                                "sample_complexity_eps_angle", "sample_complexity_gamma"}
+
+
+def test_sphere_rows_are_angle_rates_measured_only(results_root: Path) -> None:
+    eps = json.loads((results_root / "sample_complexity_eps" / "summary.json").read_text())
+    rows = [c for c in eps["claims"] if c["id"].startswith("angle_rate_")]
+    assert {c["learner"] for c in rows} == {"slam", "perceptron"}
+    assert all(c["verdict"] == "measurement only" and c["measurement_only"] for c in rows)
+    assert all(c["exponent"] < 0 and c["ci"][0] <= c["exponent"] <= c["ci"][1]
+               for c in rows if c["learner"] == "slam")
+    gam = json.loads((results_root / "sample_complexity_gamma" / "summary.json").read_text())
+    assert {c.get("gamma") for c in gam["claims"]} == {0.4, 0.3, 0.2}  # one row per gamma
+
+
+def test_angle_trial_is_halfspace_error_plus_the_angle() -> None:
+    from slam_theory.experiments.halfspace_trial import halfspace_error
+
+    p = {"learner": "slam", "d": 6, "gamma": 0.1, "eta": 0.2, "n": 300}
+    for k in range(3):
+        seed = np.random.SeedSequence(11, spawn_key=(k,))
+        out = SC.angle_trial(p, seed)
+        assert out["disagreement"] == halfspace_error(p, seed)["disagreement"]
+        assert 0 < out["angle"] < np.pi / 2
+
+
+def test_angle_rates_recover_the_exponent_and_tell_flat_from_decaying() -> None:
+    rng = np.random.default_rng(0)
+    rows = [{"learner": lr, "n": n, "gamma": g, "seed": s,
+             "angle": 2.0 * n ** (a * g / 0.1) * np.exp(0.05 * rng.standard_normal())}
+            for lr, a in (("slam", -0.5), ("perceptron", 0.0)) for g in (0.1, 0.2)
+            for n in (100, 400, 1600, 6400) for s in range(6)]
+    out = {(c["learner"], c["gamma"]): c for c in SC.angle_rates(rows, ["gamma"])}
+    assert abs(out["slam", 0.1]["exponent"] + 0.5) < 0.05
+    assert abs(out["slam", 0.2]["exponent"] + 1.0) < 0.05  # the split by gamma is kept
+    assert abs(out["perceptron", 0.1]["exponent"]) < 0.05
+    lo, hi = out["perceptron", 0.1]["ci"]
+    assert lo < 0 < hi and not lo < -0.5 < hi  # flat is told apart from n^-1/2

@@ -19,7 +19,7 @@ from slam_theory._kernels import losses as KL
 # small, fast configurations for the scikit-learn API checks
 CHECKED = [
     H.SLaMHalfspace(eta=0.1, gamma=0.5, max_iter=3),
-    H.LeakyReLUHalfspace(eta=0.1, gamma=0.5, epsilon=0.5, delta=0.3, validation_constant=0.5),
+    H.LeakyReLUHalfspace(eta=0.1, gamma=0.5, epsilon=0.5, delta=0.3, validation_constant=0.02),
     H.LeakyReLUCappedHalfspace(eta=0.1, gamma=0.5, max_steps=30, delta=0.3,
                                validation_constant=0.5),
     H.OnlineLeakyReLUHalfspace(eta=0.1, max_iter=3),
@@ -160,16 +160,16 @@ def test_leaky_relu_full_batch_attributes():
     assert est.n_steps_ == 50 and est.validation_error_.shape == (51,)
     assert est.validation_error_[est.best_iteration_] == est.validation_error_.min()
     assert est.history_["iteration"][0] == 0
-    assert est.n_validation_ == math.ceil(math.log(50 / 0.1) * math.log(10))
+    assert est.n_validation_ == math.ceil(math.log(50 / 0.1) * math.log(10))  # the heuristic's
     assert H.leaky_relu_iterations(0.3, 0.1, 0.05) == math.ceil(16 * 0.49 / (0.01 * 0.0025) - 1)
     est2 = H.LeakyReLUHalfspace(eta=0.3, gamma=0.5, epsilon=0.5, random_state=0).fit(X, yn)
     T2 = H.leaky_relu_iterations(0.3, 0.5, 0.5)
     assert est2.n_steps_ == T2  # as stated: no cap
-    assert est2.n_validation_ == math.ceil(math.log(T2 / 0.5) * math.log(10))
+    assert est2.n_validation_ == math.ceil(2 * math.log(2 * (T2 + 1) / 0.1) / 0.5**2)
     # fresh samples: N' held out, the gradient uses the other n - N'
     est3 = H.LeakyReLUHalfspace(eta=0.3, gamma=0.5, epsilon=0.5, delta=0.01,
                                 validation_constant=3.0, random_state=0).fit(X, yn)
-    assert est3.n_validation_ == math.ceil(3 * math.log(T2 / 0.5) * math.log(100))
+    assert est3.n_validation_ == math.ceil(3 * 2 * math.log(2 * (T2 + 1) / 0.01) / 0.5**2)
 
 
 def test_pickle_roundtrip():

@@ -150,7 +150,9 @@ def test_normals_match_reference_and_are_normal():
     z = np.empty(300_000)
     krng.fill_normal(KEY, 2, 1, KI, WI, FI, z)
     ref = RefXoshiro(ref_seed(KEY, 2, 1))
-    assert np.array_equal(z[:2000], [ref.normal() for _ in range(2000)])
+    # the whole stream: it holds ~80 draws from the tail beyond ZIGGURAT_R, so the tail's
+    # acceptance test is compared too (it rejects a few percent of them)
+    assert np.array_equal(z, [ref.normal() for _ in range(z.size)])
     assert stats.kstest(z, "norm").pvalue > 1e-3
     assert abs(z.mean()) < 5 / math.sqrt(z.size)
     assert abs(z.var() - 1) < 5 * math.sqrt(2 / z.size)

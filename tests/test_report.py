@@ -35,11 +35,14 @@ def test_report_table(tmp_path: Path) -> None:
     text = path.read_text()
     assert f"slam-theory {__version__}" in text
     assert "Presets used: n/a, quick" in text or "Presets used: quick" in text
-    assert ("| sample_complexity_eps | eps_slam | n = O(1/eps^2) \\| RCN | slam | "
+    assert ("| sample_complexity_eps | eps_slam | n = O(1/eps^2) \\| RCN | SLaM | "
             "1.92 [1.71, 2.12] | 2 | n/a | quick | consistent |") in text
     assert ("| eps_other | counts | n/a | ratio=0.5, n=3 | n/a | n/a | quick | "
             "inconclusive |") in text
     assert "| sample_complexity_eps | bare | n/a | n/a | n/a | n/a | n/a | quick | n/a |" in text
+    # an experiment without claims is a measurement, not an unknown
+    assert "| alpha_calibration | n/a | (no claims: measurements only) |" in text
+    assert text.count("| measurement only |") == 1
     assert "| a | b |\n|---|---|\n| 1 | 2 |" in text
     assert "## broken" in text and "could not be read" in text
     assert "alpha_calibration" in text
@@ -61,9 +64,11 @@ def test_measured_numbers_are_compact(tmp_path: Path) -> None:
     })
     text = report.write_report(tmp_path).read_text()
     row = next(line for line in text.splitlines() if line.startswith("| noise_rate"))
-    assert "slam={0: {ci: [0.0123, 0.5], n: 16000}" in row
-    assert "(see summary.json)" in row and len(row) < 400
-    assert "- reach (consistent): median <= eps everywhere" in text
+    # no dict dump in the row: the numbers go to a table in the claim's section
+    assert "1 series (table in the claim's section)" in row and len(row) < 200
+    assert "summary.json" not in row
+    assert "| slam / 0 | [0.0123, 0.5] | 16000 |" in text
+    assert "- Verdict: consistent (median <= eps everywhere)" in text
 
 
 def test_failed_trials_are_reported(tmp_path: Path) -> None:
@@ -97,7 +102,58 @@ def test_two_sided_claim_shows_bounds_controls_and_thresholds(tmp_path: Path) ->
     })
     text = report.write_report(tmp_path).read_text()
     row = next(line for line in text.splitlines() if line.startswith("| rate_eps"))
-    assert "| [1, 2] | mean: meets the target, hinge: fails | quick | inconclusive |" in row
+    assert ("| [1, 2] | Mean of y x: meets the target; Hinge, exact: fails | quick | "
+            "inconclusive |") in row
     assert "Instance: family = eps_floor, hard_factor = 4.0; error quantity: disagreement." in text
-    assert "| slam | 100 | >400 |" in text and "| mean (control) | 50 | 60 |" in text
-    assert "Local slopes over sliding sub-ranges: 1.4, 1.6." in text
+    assert "| SLaM | 100 | >400 |" in text
+    assert "- Local slopes over sliding sub-ranges: 1.4, 1.6" in text
+    assert "- Floor and ceiling: [1, 2]" in text
+    assert "- Would have failed on: the interval of the exponent lying wholly above 2 or " \
+        "below 1" in text
+
+
+def test_below_grid_and_never_reached_are_told_apart(tmp_path: Path) -> None:
+    _summary(tmp_path, "rate_eps", {
+        "experiment": "rate_eps", "preset": "quick",
+        "claims": [{"id": "c", "learner": "slam", "parameter": "target", "floor": 1,
+                    "ceiling": 2, "verdict": "inconclusive", "values": [0.1, 0.05, 0.02],
+                    "thresholds": [100.0, 400.0, 32000.0],
+                    "threshold_censored": [False, False, True], "below_grid": [0.1]}],
+    })
+    text = report.write_report(tmp_path).read_text()
+    assert "| SLaM | <=100 | 400 | >32000 |" in text
+    # the mutant that forgets below_grid prints a plain 100: the check can fail
+    summary = json.loads((tmp_path / "rate_eps" / "summary.json").read_text())
+    summary["claims"][0]["below_grid"] = []
+    (tmp_path / "rate_eps" / "summary.json").write_text(json.dumps(summary))
+    assert "| SLaM | 100 | 400 | >32000 |" in report.render_report(tmp_path)
+
+
+def test_measurement_only_rows_are_marked_as_such(tmp_path: Path) -> None:
+    _summary(tmp_path, "massart_robustness", {
+        "experiment": "massart_robustness", "preset": "quick",
+        "claims": [{"id": "m", "learner": "slam", "kind": "measured", "verdict": "inconclusive",
+                    "measured": {"median": 0.1, "ci": [0.05, 0.2]}},
+                   {"id": "t", "learner": "slam", "floor": 0, "ceiling": 1,
+                    "verdict": "inconclusive", "rule": "too_wide"}],
+    })
+    text = report.write_report(tmp_path).read_text()
+    rows = [line for line in text.splitlines() if line.startswith("| massart_robustness")]
+    assert rows[0].endswith("| none stated | n/a | quick | measurement only |")
+    assert rows[1].endswith("| [0, 1] | n/a | quick | inconclusive |")
+    assert "- Would have failed on: nothing: no bound is stated" in text
+
+
+def test_latex_table_uses_printed_names_and_escapes(tmp_path: Path) -> None:
+    _summary(tmp_path, "rate_eps", {
+        "experiment": "rate_eps", "preset": "quick",
+        "claims": [{"id": "eps_exponent_slam", "learner": "leaky_relu_online", "floor": 1,
+                    "ceiling": 2, "exponent": 1.5, "ci": [1.2, 1.8], "verdict": "consistent"}],
+    })
+    report.write_report(tmp_path)
+    tex = (tmp_path / "table.tex").read_text()
+    assert tex.startswith("\\begin{tabular}") and "\\bottomrule" in tex
+    line = next(x for x in tex.splitlines() if x.startswith("rate\\_eps"))
+    assert line == ("rate\\_eps & eps\\_exponent\\_slam & LeakyReLU, online & 1.5 [1.2, 1.8] & "
+                    "[1, 2] & consistent \\\\")
+    assert "leaky_relu_online" not in tex

@@ -267,6 +267,30 @@ def test_warns_when_sources_changed(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "sources changed" in capsys.readouterr().err
 
 
+def test_versions_recorded_not_fingerprinted(tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """config.json and summary.json name the versions; an upgrade warns, it does not refuse."""
+    path = write_config(tmp_path)
+    res = run(path, tmp_path / "res")
+    want = {"slam-theory", "python", "numpy", "scipy", "scikit-learn", "numba"}
+    for f in (res.config_json, res.summary_json):
+        got = json.loads(f.read_text())["versions"]
+        assert set(got) == want and got["numpy"] == np.__version__
+    assert "versions" not in runner.fingerprint(runner.load_config(path, allow_external=True))
+    with sqlite3.connect(res.store) as conn:  # as if computed with another numpy
+        old = json.loads(conn.execute("SELECT value FROM meta WHERE name = 'versions'")
+                         .fetchone()[0])
+        conn.execute("UPDATE meta SET value = ? WHERE name = 'versions'",
+                     (json.dumps({**old, "numpy": "1.0.0"}),))
+    capsys.readouterr()
+    again = run(path, tmp_path / "res")
+    assert again.n_run == 0 and again.n_skipped == res.n_trials  # resumed, not refused
+    err = capsys.readouterr().err
+    assert f"numpy 1.0.0 -> {np.__version__}" in err and "--fresh" in err
+    run(path, tmp_path / "res")
+    assert "warning" not in capsys.readouterr().err  # the store now records these versions
+
+
 def test_torn_csv_is_refused_not_trimmed(tmp_path: Path) -> None:
     p = tmp_path / "trials.csv"
     p.write_text("a,seed,row,x\n1,0,0,0.5\n2,0,0,0.25\n")

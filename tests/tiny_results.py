@@ -62,13 +62,9 @@ def tiny_config(name: str) -> dict:
         cfg["analysis_params"]["eps"] = [0.2, 0.1, 0.05]
     elif name == "sample_complexity_gamma":
         g.update(learner=["slam"], gamma=[0.4, 0.3, 0.2], n=[16, 64, 256, 1024])
-    elif name == "noise_rate":
-        g.update(learner=["slam", "perceptron"], eta=[0.0, 0.2, 0.4], n=[100, 400, 1600, 3200])
     elif name == "massart_robustness":
         g.update(learner=["slam", "perceptron"], eta=[0.1, 0.3], massart_fn=["halfspace"])
         f["n"] = 400
-    elif name == "dimension_free":
-        g.update(d=[150, 300, 600], n=[12, 50, 200, 800])
     return cfg
 
 

@@ -24,6 +24,8 @@ reported as stale.  The per-group result is printed and written to ``--out`` (JS
 from __future__ import annotations
 
 import argparse
+import ast
+import difflib
 import json
 import os
 import re
@@ -34,6 +36,8 @@ import time
 import tomllib
 from pathlib import Path
 from typing import Any
+
+import kernel_mutants as _kernel_mutants
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -53,24 +57,14 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
     "distill": (["slam_theory/distill/*"],
                 ["tests/test_distill.py", "tests/test_distill_classifier.py",
                  "tests/test_distill_mixing.py", "tests/test_distill_student.py"]),
-    "results": (["slam_theory/results/*"], ["tests/test_store.py"]),
+    "results": (["slam_theory/results/*"],
+                ["tests/test_store.py", "tests/test_results_mutants.py"]),
 }
 
-_ALG1_TESTS = ["tests/test_halfspaces_alg1.py", "tests/test_halfspaces.py",
-               "tests/test_halfspaces_registry.py"]
-
-#: Curated mutants of the Numba kernels: (name, file, original text, mutated text, test files).
-#: Each original text must occur exactly once in its file (else the mutant is reported stale).
-KERNEL_MUTANTS: list[tuple[str, str, str, str, list[str]]] = [
-    ("alg1_exact_no_projection", "slam_theory/_kernels/leaky_relu.py",
-     "if project and norm2 > 1.0:", "if False and project and norm2 > 1.0:", _ALG1_TESTS),
-    ("alg1_full_batch_no_projection", "slam_theory/_kernels/leaky_relu.py",
-     "if norm2 > 1.0:", "if False and norm2 > 1.0:", _ALG1_TESTS),
-    ("sgd_no_projection", "slam_theory/_kernels/halfspaces.py",
-     "if norm2 > r2:", "if False and norm2 > r2:", ["tests/test_halfspaces.py"]),
-    ("leaky_relu_grad_sign", "slam_theory/_kernels/losses.py",
-     "(1.0 - 2.0 * eta)", "(1.0 + 2.0 * eta)", ["tests/test_losses.py"]),
-]
+#: Curated mutants of the Numba kernels: (name, file, original text, mutated text, tests), in
+#: tools/kernel_mutants.py.  Each original text must occur exactly once in its file (else the
+#: mutant is reported stale); tests are paths or pytest node ids.
+KERNEL_MUTANTS: list[tuple[str, str, str, str, list[str]]] = _kernel_mutants.KERNEL_MUTANTS
 
 KILLED = {"killed", "timeout", "segfault", "caught by type check"}
 
@@ -109,10 +103,35 @@ def _statuses(dest: Path) -> dict[str, str]:
     return out
 
 
-def _diff(dest: Path, name: str) -> str:
-    res = subprocess.run([sys.executable, "-m", "mutmut", "show", name], cwd=dest,
-                         capture_output=True, text=True, check=False)
-    keep = [ln for ln in res.stdout.splitlines()
+def _functions(dest: Path) -> dict[str, str]:
+    """``{function name: source}`` of every function in mutmut's ``mutants/`` copy.
+
+    mutmut keeps each mutant as a function ``<name>__mutmut_<i>`` beside the original
+    ``<name>__mutmut_orig``, so a mutant's diff is read from the source instead of one
+    ``mutmut show`` process per survivor.
+    """
+    out: dict[str, str] = {}
+    for py in (dest / "mutants" / "slam_theory").rglob("*.py"):
+        text = py.read_text()
+        try:
+            tree = ast.parse(text)
+        except SyntaxError:
+            continue
+        lines = text.splitlines()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                out[node.name] = "\n".join(lines[node.lineno: node.end_lineno])
+    return out
+
+
+def _diff(functions: dict[str, str], name: str) -> str:
+    fn = name.split(".")[-1]
+    orig = functions.get(fn.rsplit("__mutmut_", 1)[0] + "__mutmut_orig")
+    mut = functions.get(fn)
+    if orig is None or mut is None:
+        return "?"
+    keep = [ln for ln in difflib.unified_diff(orig.splitlines(), mut.splitlines(), lineterm="",
+                                              n=0)
             if ln[:1] in "+-" and not ln.startswith(("+++", "---"))]
     return " | ".join(ln.strip() for ln in keep)[:300]
 
@@ -133,6 +152,7 @@ def score_group(group: str, dest: Path, seconds: float | None) -> dict[str, Any]
     eq = [k for k in survivors if k in equiv]
     stale = sorted(k for k in equiv if st.get(k) not in ("survived", "no tests", "suspicious"))
     live = [k for k in survivors if k not in equiv]
+    functions = _functions(dest) if live else {}
     total = len(st)
     denom = total - len(eq)
     return {
@@ -144,7 +164,7 @@ def score_group(group: str, dest: Path, seconds: float | None) -> dict[str, Any]
         "not_checked": counts.get("not checked", 0),
         "score": killed / denom if denom else None,
         "by_status": counts,
-        "survivors": {k: _diff(dest, k) for k in live},
+        "survivors": {k: _diff(functions, k) for k in live},
         "stale_equivalent_entries": stale,
         "seconds": seconds,
     }
@@ -166,30 +186,85 @@ def run_group(group: str, workdir: Path, max_children: int, report_only: bool) -
     return score_group(group, dest, seconds)
 
 
-def run_kernels(workdir: Path) -> dict[str, Any]:
-    """Apply each curated kernel mutant to a copy, run its tests; killed = the run fails."""
+def _kernel_dependents(kernels: Path) -> dict[str, set[str]]:
+    """``{module: modules whose compiled code includes it}`` among the kernel files.
+
+    Numba links a called kernel's code into its caller and caches the caller keyed by the
+    caller's own file only, so after editing ``rng.py`` the cached ``sampling`` kernels would
+    still run the old code: a mutant's cache must drop the mutated module and all of these.
+    """
+    imports: dict[str, set[str]] = {}
+    for f in kernels.glob("*.py"):
+        found = re.findall(r"^from (?:slam_theory\._kernels|)\.?(\w+) import", f.read_text(), re.M)
+        imports[f.stem] = {m for m in found if (kernels / f"{m}.py").exists()}
+    out: dict[str, set[str]] = {}
+    for mod in imports:
+        closure, todo = {mod}, [mod]
+        while todo:
+            cur = todo.pop()
+            for user, deps in imports.items():
+                if cur in deps and user not in closure:
+                    closure.add(user)
+                    todo.append(user)
+        out[mod] = closure
+    return out
+
+
+def _pytest(dest: Path, tests: list[str], cache: Path) -> int:
+    keep = [t for t in tests if (dest / t.split("::")[0]).exists()]
+    res = subprocess.run(
+        [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *keep],
+        cwd=dest, capture_output=True, text=True, check=False,
+        env={**os.environ, "PYTHONPATH": str(dest), "NUMBA_CACHE_DIR": str(cache)},
+    )
+    return res.returncode
+
+
+def run_kernels(workdir: Path, names: list[str] | None = None,
+                previous: dict[str, str] | None = None) -> dict[str, Any]:
+    """Apply each curated kernel mutant to a copy, run its tests; killed = the run fails.
+
+    The unmutated copy must pass every selected test first (a baseline, which also fills a
+    Numba cache); each mutant then runs on a copy of that cache without the entries of the
+    mutated module and of the kernel modules that call into it, and the original file is put
+    back with its original timestamps (so the baseline cache stays valid for it).  With
+    ``names``, only those mutants run; the others keep their ``previous`` result.
+    """
     dest = workdir / "kernels"
     _copy_tree(dest)
-    results: dict[str, str] = {}
+    base_cache = dest / ".nc-base"
+    chosen = [m for m in KERNEL_MUTANTS if names is None or m[0] in names]
+    all_tests = sorted({t for *_, tests in chosen for t in tests})
     t0 = time.perf_counter()
-    for name, rel, old, new, tests in KERNEL_MUTANTS:
+    if _pytest(dest, all_tests, base_cache) != 0:
+        raise SystemExit("kernel mutants: the unmutated tree fails its tests; fix that first")
+    deps = _kernel_dependents(dest / "slam_theory" / "_kernels")
+    known = {m[0] for m in KERNEL_MUTANTS}
+    results = {k: v for k, v in (previous or {}).items() if k in known}
+    for name, rel, old, new, tests in chosen:
         path = dest / rel
         src = path.read_text()
         if src.count(old) != 1:
             results[name] = "stale"
             continue
+        cache = dest / ".nc-mutant"
+        if cache.exists():
+            shutil.rmtree(cache)
+        shutil.copytree(base_cache, cache)
+        drop = deps.get(path.stem, {path.stem})
+        for f in cache.rglob("*"):
+            if f.is_file() and f.name.split(".")[0] in drop:
+                f.unlink()
+        st = path.stat()
         path.write_text(src.replace(old, new))
         try:
-            res = subprocess.run(
-                [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
-                 *[t for t in tests if (dest / t).exists()]],
-                cwd=dest, capture_output=True, text=True, check=False,
-                env={**os.environ, "PYTHONPATH": str(dest), "NUMBA_CACHE_DIR": str(dest / ".nc")},
-            )
-            results[name] = "killed" if res.returncode == 1 else (
-                "survived" if res.returncode == 0 else f"error (exit {res.returncode})")
+            code = _pytest(dest, tests, cache)
+            results[name] = "killed" if code == 1 else (
+                "survived" if code == 0 else f"error (exit {code})")
         finally:
             path.write_text(src)
+            os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+        print(f"  kernel mutant {name}: {results[name]}", flush=True)
     checked = [v for v in results.values() if v in ("killed", "survived")]
     killed = sum(v == "killed" for v in results.values())
     return {"group": "kernels", "total": len(checked), "killed": killed, "equivalent": 0,
@@ -206,6 +281,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--report-only", action="store_true", help="score a finished run only")
     ap.add_argument("--kernels-only", action="store_true")
     ap.add_argument("--no-kernels", action="store_true")
+    ap.add_argument("--kernel-mutant", action="append", default=None, metavar="NAME",
+                    help="with --kernels-only: rerun only this curated kernel mutant "
+                         "(repeatable; the others keep their recorded result)")
     args = ap.parse_args(argv)
     unknown = [g for g in args.groups if g not in GROUPS]
     if unknown:
@@ -223,7 +301,8 @@ def main(argv: list[str] | None = None) -> int:
         if r["stale_equivalent_entries"]:
             print(f"  stale equivalent entries: {r['stale_equivalent_entries']}")
     if (args.kernels_only or not args.groups) and not args.no_kernels:
-        r = run_kernels(args.workdir)
+        r = run_kernels(args.workdir, args.kernel_mutant,
+                        record.get("kernels", {}).get("mutants") if args.kernel_mutant else None)
         record["kernels"] = r
         print(f"{'kernels':12s} killed {r['killed']:4d} / {r['total']:4d}: {r['mutants']}")
     import mutmut

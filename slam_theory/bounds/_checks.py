@@ -6,6 +6,8 @@ from typing import Any
 
 import numpy as np
 
+from slam_theory._validation import reject_strings
+
 
 def _arr(
     x: Any, name: str, low: float, high: float, *, low_open: bool, high_open: bool
@@ -14,6 +16,11 @@ def _arr(
         isinstance(x, np.ndarray) and x.dtype == bool
     ):
         raise TypeError(f"{name} must be a real number or array of real numbers, got {x!r}")
+    try:
+        reject_strings(x, name)
+    except TypeError:
+        raise TypeError(f"{name} must be a real number or array of real numbers, got "
+                        f"strings") from None
     try:
         a = np.asarray(x, dtype=float)
     except (TypeError, ValueError):

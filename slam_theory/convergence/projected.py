@@ -40,6 +40,7 @@ run in the halfspace learners' kernel (:func:`slam_theory._kernels.halfspaces.sg
 from __future__ import annotations
 
 import math
+import numbers
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -431,6 +432,8 @@ def projected_sgd(
     X, y = _data(X, y)
     eta = check_eta(eta)
     n_iter = check_int(n_iter, "n_iter", low=1)
+    if isinstance(radius, bool | np.bool_) or not isinstance(radius, numbers.Real):
+        raise TypeError(f"radius must be a positive real number, got {radius!r}")
     radius = float(radius)
     if not radius > 0:
         raise ValueError(f"radius must be > 0, got {radius}")

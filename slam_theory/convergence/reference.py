@@ -36,6 +36,8 @@ from slam_theory._validation import (
     check_eta,
     check_finite_array,
     check_int,
+    reject_complex,
+    reject_strings,
 )
 
 __all__ = ["REFERENCES", "log_spaced", "reference_minimum"]
@@ -101,9 +103,18 @@ def log_spaced(n_iter: int, num: int = 30, *, include_zero: bool = True) -> np.n
 def _record_points(record: Any, n_iter: int) -> np.ndarray:
     if record is None:
         return log_spaced(n_iter)
-    if isinstance(record, int | np.integer):
-        return log_spaced(n_iter, int(record))
-    r = np.unique(np.asarray(record, dtype=np.int64))
+    if isinstance(record, bool | np.bool_) or not isinstance(record, list | tuple | np.ndarray):
+        return log_spaced(n_iter, check_int(record, "record", low=1))
+    reject_complex(record, "record")
+    reject_strings(record, "record")
+    try:
+        raw = np.asarray(record, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"record must be an int or an array of iterations, got {record!r:.60}"
+                        ) from None
+    if raw.ndim != 1 or not np.all(np.isfinite(raw)) or np.any(raw != np.round(raw)):
+        raise ValueError(f"record iterations must be a 1-d array of integers, got {record!r:.60}")
+    r = np.unique(raw.astype(np.int64))
     if r.size == 0 or r[0] < 0 or r[-1] > n_iter:
         raise ValueError(f"record iterations must lie in [0, n_iter={n_iter}], got {record!r}")
     return r
@@ -209,6 +220,9 @@ def reference_minimum(
     ws = None
     if w_star is not None:
         ws = check_finite_array(w_star, "w_star", ndim=1)
+        if ws.shape[0] != Xe.shape[1] or not np.any(ws):
+            raise ValueError(f"w_star must be a nonzero vector of dimension {Xe.shape[1]}, got "
+                             f"shape {ws.shape}")
         ws = ws / np.linalg.norm(ws)
     if method == "auto":
         method = "w_star" if ws is not None else "entropy"

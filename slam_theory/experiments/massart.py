@@ -12,8 +12,9 @@ Examples
 ...         for lr, e in (("a", 0.01), ("b", 0.2)) for s in range(5)]
 >>> config = {"grid": {"learner": ["a", "b"]}, "analysis_params": {"n_boot": 200},
 ...           "claims": [{"id": "c", "learner": "a", "kind": "better_than", "other": "b"}]}
->>> analysis(rows, config)["claims"][0]["verdict"]
-'consistent'
+>>> c = analysis(rows, config)["claims"][0]
+>>> c["verdict"], c["measured_text"]
+('measurement only', 'median difference -0.19 [-0.22, -0.16] vs b (a lower)')
 """
 
 from __future__ import annotations
@@ -123,8 +124,30 @@ def analysis(rows: list[dict], config: dict) -> dict[str, Any]:
                     c["reason"] = f"difference CI [{dlo:.3g}, {dhi:.3g}] contains 0"
         else:
             c["reason"] = "measured only (no testable statement)"
+        if kind in ("measured", "better_than"):
+            _measurement_only(c, lo, hi)
         claims.append(c)
     return jsonable({"claims": claims, "final": strip_boot(final)})
+
+
+#: Why no row of this experiment carries a verdict.
+NO_BOUND = ("no stated bound: SLaM (2302.03806) and DDKWZ23 state RCN results only, so under "
+            "Massart noise nothing can fail a rate")
+
+
+def _measurement_only(c: dict[str, Any], lo: float, hi: float) -> None:
+    """Mark a claim measurement-only: its numbers in one line, the comparison kept as data."""
+    med = c["measured"]["median"]
+    text = f"median {num(med):.3g} [{num(lo):.3g}, {num(hi):.3g}]"
+    diff = c.get("difference")
+    if diff:
+        dlo, dhi = diff["ci"]
+        side = "lower" if math.isfinite(dhi) and dhi < 0 else (
+            "higher" if math.isfinite(dlo) and dlo > 0 else "tied")
+        text = (f"median difference {num(diff['median']):.2g} [{num(dlo):.2g}, {num(dhi):.2g}] "
+                f"vs {c.get('other')} ({c.get('learner')} {side})")
+    c.update(measured_text=text, measurement_only=True, verdict="measurement only",
+             reason=f"{NO_BOUND}; {c.get('reason')}")
 
 
 def fig_massart_robustness(results_dir: Path, figures_dir: Path) -> list[Path]:

@@ -34,6 +34,7 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
 from slam_theory import data, halfspaces, noise
+from slam_theory.errors import TooFewSamplesError
 from slam_theory.experiments.search import grid_sizes, search_threshold
 
 __all__ = ["ERROR_QUANTITY", "child_seed", "make_instance", "run_search", "threshold_trial"]
@@ -153,7 +154,10 @@ def _error_curve(
             # a control that stops short of convergence is still a control that failed to
             # learn: its error is what is measured, the warning would only flood the log
             warnings.simplefilter("ignore", ConvergenceWarning)
-            est.fit(X, y_noisy)
+            try:
+                est.fit(X, y_noisy)
+            except TooFewSamplesError:
+                return 0.5, math.pi / 2  # e.g. Algorithm 1 holds out more than n: no output
         w = np.asarray(est.coef_, dtype=float).ravel()
         if not np.all(np.isfinite(w)) or not np.any(w):
             return 0.5, math.pi / 2  # the zero hypothesis: as good as a coin

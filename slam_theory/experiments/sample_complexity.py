@@ -1,9 +1,14 @@
 """Sample complexity under random classification noise: samples needed to reach disagreement
 ``eps`` vs ``1/eps`` (``sample_complexity_eps``) and vs ``1/gamma`` (``sample_complexity_gamma``).
 
-Trial: :func:`slam_theory.experiments.halfspace_trial.halfspace_error`.  Analysis:
-:func:`analysis` (thresholds and exponents of :mod:`~slam_theory.experiments.thresholds`,
-verdicts of :mod:`~slam_theory.experiments.halfspace_claims`).  Figures:
+On the benign sphere these are measurements, not verdicts (the mean of ``y x`` meets every
+target there).  What they report as rows is the *angle rate*: the exponent ``a`` of
+``angle(w, w*) ~ n^a`` per learner (:func:`angle_rates`), a measurement row each; the
+disagreement thresholds stay as figures.
+
+Trial: :func:`angle_trial` (:func:`slam_theory.experiments.halfspace_trial.halfspace_error`'s
+data, noise and learner streams, plus the angle).  Analysis: :func:`analysis` (angle rates,
+thresholds and exponents of :mod:`~slam_theory.experiments.thresholds`).  Figures:
 :func:`fig_sample_complexity_eps`, :func:`fig_sample_complexity_gamma`, captions in
 :data:`CAPTIONS`.
 
@@ -23,14 +28,17 @@ Examples
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from slam_theory import noise, stats
 from slam_theory import plotting as P
 from slam_theory.experiments.halfspace_claims import require_columns
+from slam_theory.experiments.halfspace_trial import make_generator, make_learner
+from slam_theory.experiments.rates import child_seed
 from slam_theory.experiments.thresholds import (
     PARAMS,
     X_LABEL,
@@ -43,6 +51,8 @@ from slam_theory.results import jsonable
 __all__ = [
     "CAPTIONS",
     "analysis",
+    "angle_rates",
+    "angle_trial",
     "fig_sample_complexity_eps",
     "fig_sample_complexity_gamma",
     "series_label",
@@ -57,9 +67,115 @@ CAPTIONS: dict[str, str] = {
     "(information-theoretic).",
     "sample_complexity_eps_curves": "Median disagreement with w* vs sample size n (IQR band "
     "over seeds) per learner; dotted lines are the eps targets of the threshold figure.",
+    "sample_complexity_eps_angle": "Angle between w and w* vs sample size n (log-log, median "
+    "and IQR band over seeds) per learner, on the benign sphere; the legend gives the fitted "
+    "angle rate (exponent of n) of each learner, a measurement without a verdict.",
     "sample_complexity_gamma": "Samples needed to reach the target eps vs 1/gamma (log-log) per "
     "learner, with reference slopes gamma^-2 (SLaM / DDKWZ23) and gamma^-4 (older route).",
 }
+
+
+def angle_trial(params: Mapping[str, Any], seed: np.random.SeedSequence) -> dict[str, Any]:
+    """Fit one learner on noisy sphere data: exact disagreement and angle with ``w*``.
+
+    The same data, RCN labels and learner streams as
+    :func:`~slam_theory.experiments.halfspace_trial.halfspace_error` (children 0, 1, 2 of
+    ``seed``), so its ``disagreement`` is that trial's.
+
+    Parameters
+    ----------
+    params : mapping
+        ``d`` (or ``d_gamma_factor``), ``gamma``, ``eta``, ``n``, ``learner`` and the learner's
+        options (see :func:`~slam_theory.experiments.halfspace_trial.make_learner`).
+    seed : SeedSequence
+        The trial's seed (not mutated).
+
+    Returns
+    -------
+    dict
+        ``disagreement`` and ``angle`` (radians, ``pi/2`` for the zero hypothesis).
+
+    Examples
+    --------
+    >>> p = {"learner": "slam", "d": 5, "gamma": 0.1, "eta": 0.1, "n": 200}
+    >>> out = angle_trial(p, np.random.SeedSequence(0))
+    >>> sorted(out), 0 <= out["angle"] <= math.pi
+    (['angle', 'disagreement'], True)
+    """
+    gen = make_generator(params, child_seed(seed, 0))
+    X, y = gen.sample(int(params["n"]))
+    y_noisy = noise.RCN(float(params.get("eta") or 0.0)).corrupt(
+        y, random_state=child_seed(seed, 1))
+    est = make_learner(params, random_state=child_seed(seed, 2))
+    est.fit(X, y_noisy)
+    w = np.asarray(est.coef_, dtype=float).ravel()
+    if not np.any(w):
+        return {"disagreement": 0.5, "angle": math.pi / 2}
+    u = w / np.linalg.norm(w)
+    v = np.asarray(gen.w_star, dtype=float) / np.linalg.norm(gen.w_star)
+    angle = 2.0 * math.atan2(float(np.linalg.norm(u - v)), float(np.linalg.norm(u + v)))
+    return {"disagreement": float(gen.disagreement(w)), "angle": angle}
+
+
+def angle_rates(
+    rows: Sequence[Mapping[str, Any]], by: Sequence[str] = (), *, random_state: int = 0
+) -> list[dict[str, Any]]:
+    """The angle rate per learner (and ``by`` column): exponent of ``angle ~ n^a``.
+
+    Least squares of ``log angle`` on ``log n`` over every (seed, ``n``) point with a positive
+    angle, with a paired bootstrap interval (:func:`slam_theory.stats.slope_ci`).  Each
+    result is a measurement row: no bound is stated for the angle, so nothing can fail it.
+
+    Parameters
+    ----------
+    rows : sequence of mapping
+        Columns ``learner``, ``n``, ``angle`` (and the ``by`` columns).
+    by : sequence of str, default=()
+        Further columns that split the series (e.g. ``("gamma",)``).
+    random_state : int, default=0
+        Seed of the bootstrap.
+
+    Returns
+    -------
+    list of dict
+        Claim-shaped rows: ``id``, ``statement``, ``learner``, ``parameter`` ("n"),
+        ``exponent``, ``ci``, ``n_points``, ``kind`` ("measured"), ``measurement_only``,
+        ``verdict`` ("measurement only").
+
+    Examples
+    --------
+    >>> rows = [{"learner": "a", "n": n, "angle": 3.0 / n**0.5 * (1 + s / 50)}
+    ...         for n in (10, 100, 1000) for s in range(4)]
+    >>> r = angle_rates(rows)[0]
+    >>> round(r["exponent"], 2), r["verdict"]
+    (-0.5, 'measurement only')
+    """
+    groups: dict[tuple, list[tuple[float, float]]] = {}
+    for r in rows:
+        a, n = float(r.get("angle", math.nan)), float(r["n"])
+        if math.isfinite(a) and a > 0 and n > 0:
+            key = (str(r["learner"]), *(r.get(b) for b in by))
+            groups.setdefault(key, []).append((n, a))
+    out = []
+    for key in sorted(groups, key=lambda k: (P.learner_rank(k[0]), [str(v) for v in k])):
+        pts = np.array(groups[key])
+        extra = dict(zip(by, key[1:]))
+        tag = "".join(f"_{k}{v}" for k, v in extra.items())
+        row: dict[str, Any] = {
+            "id": f"angle_rate_{key[0]}{tag}",
+            "statement": "angle(w, w*) against n on the benign sphere: fitted exponent a of "
+            "angle ~ n^a" + (f" at {', '.join(f'{k} = {v}' for k, v in extra.items())}"
+                             if extra else ""),
+            "learner": key[0], "parameter": "n", "n_points": len(pts), **extra,
+            "kind": "measured", "measurement_only": True, "verdict": "measurement only",
+            "reason": "no bound is stated for the angle; the rate is reported as measured",
+        }
+        if np.unique(pts[:, 0]).size >= 2 and len(pts) >= 3:
+            e, lo, hi = stats.slope_ci(pts[:, 0], pts[:, 1], random_state=random_state,
+                                       n_boot=999, method="percentile")
+            row.update(exponent=e, ci=[lo, hi])
+        out.append(row)
+    return out
 
 
 def analysis(rows: list[dict], config: dict) -> dict[str, Any]:
@@ -80,7 +196,9 @@ def analysis(rows: list[dict], config: dict) -> dict[str, Any]:
     Returns
     -------
     dict
-        ``claims`` (one per config claim), ``parameter``, ``x``, ``thresholds`` ({series:
+        ``claims`` (one per config claim, then, when the rows have an ``angle`` column, the
+        measurement rows of :func:`angle_rates`, split by every swept parameter but ``n``),
+        ``parameter``, ``x``, ``thresholds`` ({series:
         {eps-key: {values, x, n_needed, status, n_ci}}}, the eps key is ``"all"`` for an eps
         sweep), ``fits`` ({series: {eps-key: {exponent, ci, n_points, r2}}}) and ``series``
         ({series: {learner, parameters}}).
@@ -99,6 +217,9 @@ def analysis(rows: list[dict], config: dict) -> dict[str, Any]:
         if p not in PARAMS:
             raise ValueError(f"{func}: claim {claim.get('id')!r}: bad parameter {p!r}")
         claims.append(exponent_claim(rows, config, claim, p, func))
+    if rows and "angle" in rows[0]:
+        by = [c for c in ("gamma", "eta", "d") if len((config.get("grid") or {}).get(c, [])) > 1]
+        claims += angle_rates(rows, by, random_state=int(config.get("root_seed", 0)))
     return jsonable(
         {
             "claims": claims,
@@ -259,8 +380,31 @@ def fig_sample_complexity_eps(results_dir: Path, figures_dir: Path) -> list[Path
         if "all" in t:
             eps_vals = [float(v) for v in t["all"]["values"]]
             break
-    return paths + _curves_figure(results_dir, figures_dir, "sample_complexity_eps_curves",
-                                  eps_lines=eps_vals)
+    return (paths + _curves_figure(results_dir, figures_dir, "sample_complexity_eps_curves",
+                                   eps_lines=eps_vals)
+            + _angle_figure(results_dir, figures_dir, "sample_complexity_eps_angle"))
+
+
+def _angle_figure(results_dir: Path, figures_dir: Path, name: str) -> list[Path]:
+    """Median angle vs n per learner (IQR band), the fitted angle rate in the legend."""
+    rows, summary = P.load_results(results_dir)
+    rows = [r for r in rows if math.isfinite(P.as_float(r.get("angle")))]
+    if not rows:
+        return []
+    rates = {c.get("learner"): c for c in summary.get("claims") or []
+             if str(c.get("id", "")).startswith("angle_rate_")}
+    learners = sorted({str(r.get("learner")) for r in rows}, key=lambda n: (P.learner_rank(n), n))
+    with P.paper_style():
+        fig, ax = P.new_figure(height=3.0)
+        for lr in learners:
+            x, Y = P.seed_matrix(rows, "n", "angle", where={"learner": lr})
+            P.median_band(ax, x, Y, style=lr)
+            exp = (rates.get(lr) or {}).get("exponent")
+            if exp is not None and ax.lines:
+                ax.lines[-1].set_label(f"{P.learner_label(lr)}: n^{exp:.2f}")
+        P.loglog(ax, xlabel="samples $n$", ylabel=r"angle$(w, w^*)$ (radians)", legend=False)
+        P.outside_legend(fig, ax, ncols=2)
+        return P.save_figure(fig, figures_dir, name)
 
 
 def fig_sample_complexity_gamma(results_dir: Path, figures_dir: Path) -> list[Path]:

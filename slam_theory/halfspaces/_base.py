@@ -15,6 +15,7 @@ from __future__ import annotations
 import abc
 import math
 import numbers
+import re
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -22,10 +23,10 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from slam_theory._kernels import halfspaces as _kh
-from slam_theory._validation import as_generator
+from slam_theory._validation import as_generator, reject_strings
 
 __all__: list[str] = []
 
@@ -65,6 +66,26 @@ def _log_grid(t0: int, t1: int) -> np.ndarray:
 
 
 
+def _naming(exc: Exception, X: Any, finite: bool = True) -> Exception:
+    """``exc`` with its message on one line and prefixed ``X:`` or ``y:`` if it names neither.
+
+    scikit-learn's input checks say what is wrong (``Expected 2D array``, ``Complex data not
+    supported``) but not always which argument; the culprit is found by checking ``X`` alone.
+    """
+    msg = " ".join(str(exc).split())
+    if re.search(r"(?<![A-Za-z0-9_])[Xy](?![A-Za-z0-9_])", msg):
+        return exc
+    try:
+        check_array(X, dtype=np.float64, ensure_all_finite=finite)
+        name = "y"
+    except (TypeError, ValueError):
+        name = "X"
+    try:
+        return type(exc)(f"{name}: {msg}")
+    except TypeError:  # an exception class with other constructor arguments
+        return ValueError(f"{name}: {msg}")
+
+
 def require(value: Any, name: str, what: str) -> Any:
     """``value`` unless it is None; else a one-line ``ValueError`` saying what to pass."""
     if value is None:
@@ -82,6 +103,17 @@ class _HalfspaceBase(ClassifierMixin, BaseEstimator):
         tags.classifier_tags.multi_class = False
         return tags
 
+    def _validate_params(self) -> None:
+        """scikit-learn's checks, and no bool where a number is expected (``max_iter=True``
+        passes ``Interval(Integral, ...)``, since ``bool`` is an ``int``)."""
+        for key, value in self.get_params(deep=False).items():
+            allowed = self._parameter_constraints.get(key, [])
+            if isinstance(value, bool | np.bool_) and not any(
+                    c == "boolean" or c is bool for c in allowed):
+                raise TypeError(f"The {key!r} parameter of {type(self).__name__} must be a "
+                                f"number, got bool {value!r}")
+        super()._validate_params()
+
     # ------------------------------------------------------------------ labels
     @staticmethod
     def _binary_classes(y: np.ndarray) -> np.ndarray:
@@ -93,17 +125,21 @@ class _HalfspaceBase(ClassifierMixin, BaseEstimator):
             n_cls = 1 if lo == hi else (2 if np.all((y == lo) | (y == hi)) else 3)
             classes = np.array([lo, hi], dtype=y.dtype)[: min(n_cls, 2)]
         else:
-            check_classification_targets(y)
+            try:
+                check_classification_targets(y)
+            except ValueError as exc:
+                raise ValueError(f"y: {' '.join(str(exc).split())}") from None
             classes = np.unique(y)
             n_cls = classes.size
         if n_cls < 2:
             raise ValueError(
-                f"a halfspace needs samples of 2 classes; got 1 class ({classes[:1].tolist()})"
+                f"y: a halfspace needs samples of 2 classes; got 1 class ({classes[:1].tolist()})"
             )
         if n_cls > 2:
             y_type = type_of_target(y, input_name="y", raise_unknown=True)
             raise ValueError(
-                f"Only binary classification is supported. The type of the target is {y_type}."
+                f"y: Only binary classification is supported. The type of the target is "
+                f"{y_type}."
             )
         return classes
 
@@ -128,9 +164,13 @@ class _HalfspaceBase(ClassifierMixin, BaseEstimator):
         check the ``sum ||x||^2`` that their kernel accumulates anyway (see
         :meth:`_check_pass_finite`): same guarantee, one pass over the data instead of two.
         """
-        X, y = validate_data(
-            self, X, y, reset=reset, dtype=np.float64, order="C", ensure_all_finite=finite
-        )
+        reject_strings(X, "X")  # scikit-learn would parse "0.5" as a number
+        try:
+            X, y = validate_data(
+                self, X, y, reset=reset, dtype=np.float64, order="C", ensure_all_finite=finite
+            )
+        except (TypeError, ValueError) as exc:
+            raise _naming(exc, X, finite) from None
         return X, y
 
     @staticmethod
@@ -216,7 +256,11 @@ class _HalfspaceBase(ClassifierMixin, BaseEstimator):
         scores : ndarray of shape (n_samples,)
         """
         check_is_fitted(self, "coef_")
-        X = validate_data(self, X, reset=False, dtype=np.float64, order="C")
+        reject_strings(X, "X")
+        try:
+            X = validate_data(self, X, reset=False, dtype=np.float64, order="C")
+        except (TypeError, ValueError) as exc:
+            raise _naming(exc, X) from None
         return X @ self.coef_[0]
 
     def predict(self, X: Any) -> np.ndarray:

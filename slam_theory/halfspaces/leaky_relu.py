@@ -7,16 +7,21 @@ full-batch projected subgradient descent on the LeakyReLU_eta objective
 ``w_{s+1} = Proj_{||w|| <= 1}(w_s - mu g(w_s))`` for
 ``T = ceil(16 (1 - eta)^2 / (gamma^2 eps^2) - 1)`` steps of size
 ``mu = 2 / ((1 - eta) sqrt(T + 1))``; the output is the iterate among ``w_0..w_T`` with the
-smallest error on ``N' = ceil(C log(T / eps) log(1 / delta))`` fresh samples (the paper gives
-``N' = O(log(T/eps) log(1/delta))``; ``C`` is the constant the O hides, a parameter here).
-The ``N'`` samples are held out of ``fit``'s data at random; the gradient uses the other
-``N = n_samples - N'``.  The held-out error is the noisy 0-1 error (under RCN an affine,
-increasing function of the clean error).
+smallest error on ``N'`` fresh samples.  The paper's ``N'`` and its constant could not be read
+here (this package's sources give ``N' = O(log(T/eps) log(1/delta))``, which cannot resolve
+error differences of order ``eps``), so ``N'`` is the size that Hoeffding's inequality and a
+union bound over the ``T + 1`` iterates justify (:func:`leaky_relu_validation_size`, a
+reconstruction): with probability ``1 - delta`` every iterate's held-out noisy error is within
+``eps / 2`` of its expectation, so the chosen iterate's excess error is within ``eps`` of the
+best iterate's.  The ``N'`` samples are held out of ``fit``'s data at random; the gradient uses
+the other ``N = n_samples - N'``.  The held-out error is the noisy 0-1 error (under RCN it
+is ``eta`` plus the excess error).
 
 Cost.  The plain loop costs ``O(N d T)``.  The kernel
 (:func:`slam_theory._kernels.leaky_relu.leaky_relu_exact`) gives the same iterates (the sign
 pattern is kept exactly; only points within reach of a sign change are re-evaluated between full
-rechecks), typically at a small fraction of that; scoring the iterates costs ``O(N' d T)``.
+rechecks), typically at a small fraction of that; the held-out predictions are kept the same
+way, so scoring the ``T + 1`` iterates costs a fraction of ``O(N' d T)`` too.
 """
 
 from __future__ import annotations
@@ -30,7 +35,14 @@ import numpy as np
 from sklearn.utils._param_validation import Interval
 
 from slam_theory._kernels import leaky_relu as _klr
-from slam_theory._validation import as_generator, check_eta, check_gamma, check_in_range
+from slam_theory._validation import (
+    as_generator,
+    check_eta,
+    check_gamma,
+    check_in_range,
+    check_int,
+)
+from slam_theory.errors import TooFewSamplesError
 from slam_theory.halfspaces._base import (
     ETA,
     FITTED_DOC,
@@ -49,8 +61,8 @@ __all__ = [
 
 #: Starting reach radius of the exact kernel (it adapts; any value gives the same iterates).
 _RADIUS0 = 0.01
-#: Above this many multiply-adds for scoring the iterates alone (``T d N'``) ``fit`` warns.
-_WARN_WORK = 5e10
+#: Above this ``T d`` (steps times features) ``fit`` warns that it may take minutes.
+_WARN_WORK = 1e8
 _EPS = [Interval(numbers.Real, 0.0, 1.0, closed="neither")]
 
 
@@ -86,18 +98,24 @@ def leaky_relu_iterations(eta: float, gamma: float, epsilon: float) -> int:
 def leaky_relu_validation_size(
     n_steps: int, epsilon: float, delta: float = 0.1, constant: float = 1.0
 ) -> int:
-    """Held-out size ``N' = ceil(constant * log(T / eps) * log(1 / delta))`` (at least 1).
+    """Held-out size ``N' = ceil(constant * 2 log(2 (T + 1) / delta) / eps^2)`` (at least 1).
+
+    Hoeffding's inequality for each of the ``T + 1`` iterates and a union bound: with
+    probability ``1 - delta`` every held-out noisy error is within ``eps / 2`` of its
+    expectation, so the iterate with the smallest held-out error has an excess error within
+    ``eps`` of the best iterate's (under RCN the noisy error is ``eta`` plus the excess
+    error).  A reconstruction: the paper's ``N'`` could not be read here.
 
     Parameters
     ----------
     n_steps : int
         ``T``, the number of steps (the iterates are ``w_0..w_T``).
     epsilon : float
-        Target error in ``(0, 1)``.
+        Target excess error in ``(0, 1)``.
     delta : float, default=0.1
         Failure probability in ``(0, 1)``.
     constant : float, default=1.0
-        The constant of the paper's ``O(log(T/eps) log(1/delta))``.
+        Multiplies the Hoeffding size (1: the size the bound justifies).
 
     Returns
     -------
@@ -106,10 +124,15 @@ def leaky_relu_validation_size(
     Examples
     --------
     >>> leaky_relu_validation_size(409599, 0.05, 0.1)
-    37
+    12735
     """
-    t = max(int(n_steps), 1)
-    v = constant * math.log(t / epsilon) * math.log(1.0 / delta)
+    t = max(check_int(n_steps, "n_steps", low=0), 1)
+    epsilon = check_in_range(epsilon, "epsilon", 0.0, 1.0, low_inclusive=False,
+                             high_inclusive=False)
+    delta = check_in_range(delta, "delta", 0.0, 1.0, low_inclusive=False, high_inclusive=False)
+    constant = check_in_range(constant, "constant", 0.0, math.inf, low_inclusive=False,
+                              high_inclusive=False)
+    v = constant * 2.0 * math.log(2.0 * (t + 1.0) / delta) / epsilon**2
     return max(1, math.ceil(v))
 
 
@@ -118,8 +141,8 @@ class LeakyReLUHalfspace(_HalfspaceBase):
 
     See the module docstring for the algorithm, the held-out selection and the cost.  Nothing
     is capped: ``T`` follows from ``eta``, ``gamma`` and ``epsilon``, which only the user knows,
-    so ``fit`` requires all three.  ``fit`` warns (``UserWarning``) when scoring the ``T + 1``
-    iterates alone exceeds about ``5e10`` multiply-adds.
+    so ``fit`` requires all three.  ``fit`` warns (``UserWarning``) when ``T d`` exceeds
+    ``1e8``, where a fit may take minutes.
 
     Parameters
     ----------
@@ -132,7 +155,8 @@ class LeakyReLUHalfspace(_HalfspaceBase):
     delta : float, default=0.1
         Failure probability of the held-out selection, in ``(0, 1)``.
     validation_constant : float, default=1.0
-        ``C`` in ``N' = ceil(C log(T / eps) log(1 / delta))``.
+        Multiplies the held-out size ``N'`` of :func:`leaky_relu_validation_size` (1: the
+        size Hoeffding's inequality justifies).
     random_state : None, int, SeedSequence, Generator or RandomState, default=None
         Seeds the choice of the held-out samples.
 
@@ -158,7 +182,7 @@ class LeakyReLUHalfspace(_HalfspaceBase):
     >>> y = noise.RCN(0.1).corrupt(y, random_state=1)
     >>> est = LeakyReLUHalfspace(eta=0.1, gamma=0.5, epsilon=0.5, random_state=0).fit(X, y)
     >>> est.n_steps_, est.n_validation_
-    (207, 14)
+    (207, 67)
     """
 
     _parameter_constraints: ClassVar[dict] = {
@@ -196,6 +220,9 @@ class LeakyReLUHalfspace(_HalfspaceBase):
             )
         return leaky_relu_iterations(self.eta, self.gamma, self.epsilon), float(self.epsilon)
 
+    def _n_validation(self, T: int, eps: float) -> int:
+        return leaky_relu_validation_size(T, eps, self.delta, self.validation_constant)
+
     def fit(self, X: Any, y: Any) -> LeakyReLUHalfspace:
         """Run Algorithm 1; pass ``eta``, ``gamma`` and ``epsilon`` to the constructor first.
 
@@ -217,15 +244,15 @@ class LeakyReLUHalfspace(_HalfspaceBase):
         self.classes_ = self._binary_classes(y)
         ypm = self._encode(y)
         n, d = X.shape
-        n_val = leaky_relu_validation_size(T, eps, self.delta, self.validation_constant)
+        n_val = self._n_validation(T, eps)
         if n_val >= n:
-            raise ValueError(
+            raise TooFewSamplesError(
                 f"X has {n} samples; Algorithm 1 holds out N' = {n_val} of them, leaving none"
             )
-        if T * d * (n_val + 1.0) > _WARN_WORK:
+        if T * d > _WARN_WORK:
             warnings.warn(
-                f"LeakyReLUHalfspace: T = {T} steps at d = {d} (scoring alone ~{T * d * n_val:.1e}"
-                " multiply-adds); use LeakyReLUCappedHalfspace for a capped heuristic",
+                f"LeakyReLUHalfspace: T = {T} steps at d = {d} may take minutes; use "
+                "LeakyReLUCappedHalfspace for a capped heuristic",
                 UserWarning, stacklevel=2,
             )
         perm = as_generator(self.random_state).permutation(n)
@@ -278,7 +305,8 @@ class LeakyReLUCappedHalfspace(LeakyReLUHalfspace):
     delta : float, default=0.1
         Failure probability of the held-out selection.
     validation_constant : float, default=1.0
-        ``C`` in ``N' = ceil(C log(T' / eps) log(1 / delta))``.
+        ``C`` in the heuristic's held-out size ``N' = ceil(C log(T' / eps) log(1 / delta))``
+        (not the Hoeffding size of Algorithm 1: a capped run guarantees nothing anyway).
     random_state : None, int, SeedSequence, Generator or RandomState, default=None
         Seeds the choice of the held-out samples.
 
@@ -326,6 +354,11 @@ class LeakyReLUCappedHalfspace(LeakyReLUHalfspace):
             return int(self.max_steps), float(self.epsilon)
         T = leaky_relu_iterations(self.eta, self.gamma, self.epsilon)
         return min(T, int(self.max_steps)), float(self.epsilon)
+
+    def _n_validation(self, T: int, eps: float) -> int:
+        # the heuristic keeps a small held-out set: ceil(C log(T' / eps) log(1 / delta))
+        v = self.validation_constant * math.log(max(T, 1) / eps) * math.log(1.0 / self.delta)
+        return max(1, math.ceil(v))
 
     def fit(self, X: Any, y: Any) -> LeakyReLUCappedHalfspace:
         """Run the capped heuristic; pass ``eta`` (and ``gamma``) to the constructor first.

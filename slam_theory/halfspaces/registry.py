@@ -90,7 +90,7 @@ def make_learner(
     >>> make_learner("mean", eta=0.2)
     MeanHalfspace()
     """
-    if name not in LEARNERS:
+    if not isinstance(name, str) or name not in LEARNERS:
         raise ValueError(f"learner must be one of {LEARNER_NAMES}, got {name!r}")
     cls = LEARNERS[name]
     accepted = set(cls._get_param_names())

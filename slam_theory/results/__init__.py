@@ -17,7 +17,7 @@ from slam_theory.results.cells import (
     trial_key,
 )
 from slam_theory.results.store import SCHEMA, STORE_NAME, StoredTrial, TrialStore
-from slam_theory.results.summary import SUMMARY_NAME, read_summary, write_summary
+from slam_theory.results.summary import SUMMARY_NAME, read_summary, versions, write_summary
 from slam_theory.results.tables import (
     CSV_NAME,
     TIMINGS_NAME,
@@ -45,5 +45,6 @@ __all__ = [
     "read_trials",
     "rows_of",
     "trial_key",
+    "versions",
     "write_summary",
 ]

@@ -96,15 +96,40 @@ def _fresh_hint(path: Path) -> str:
     return f"rerun with --fresh to discard {path.parent}"
 
 
-def _sqlite_error(path: Path, exc: sqlite3.Error) -> StoreError:
+def _text(raw: bytes) -> str:
+    """SQLite text as ``str``; bytes that are not UTF-8 (a damaged file) are a database error,
+    so they reach the one-line "damaged trial store" message instead of a traceback."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise sqlite3.DatabaseError("database disk image is malformed (text that is not "
+                                    "UTF-8)") from None
+
+
+def _connect(target: str | Path, **kwargs: Any) -> sqlite3.Connection:
+    conn = sqlite3.connect(target, isolation_level=None, timeout=5.0, **kwargs)
+    conn.text_factory = _text
+    return conn
+
+
+#: What SQLite raises on a damaged file: its own errors, and a UnicodeDecodeError when its
+#: error message quotes bytes of the file that are not UTF-8.
+_ERRORS = (sqlite3.Error, UnicodeDecodeError)
+_DAMAGED = ("not a database", "malformed", "no such column", "no such table", "not UTF-8")
+
+
+def _sqlite_error(path: Path, exc: sqlite3.Error | UnicodeDecodeError) -> StoreError:
+    if isinstance(exc, UnicodeDecodeError):
+        return StoreError(f"{path}: damaged trial store (SQLite reports bytes that are not "
+                          f"UTF-8); {_fresh_hint(path)}")
     text = str(exc)
+    if any(word in text for word in _DAMAGED):
+        return StoreError(f"{path}: damaged trial store ({' '.join(text.split())[:160]}); "
+                          f"{_fresh_hint(path)}")
     if "disk is full" in text or "disk I/O" in text:
         why = "the disk is full; free space and rerun (finished trials are kept)"
     elif "readonly" in text or "unable to open" in text or "access permission" in text:
         why = "permission denied; choose a writable --results directory"
-    elif "not a database" in text or "malformed" in text:
-        return StoreError(f"{path}: damaged trial store ({' '.join(text.split())}); "
-                          f"{_fresh_hint(path)}")
     else:
         why = text
     return StoreError(f"cannot write {path}: {why}")
@@ -163,7 +188,7 @@ class TrialStore:
         path = Path(path)
         existed = path.exists()
         try:
-            conn = sqlite3.connect(path, isolation_level=None, timeout=5.0)
+            conn = _connect(path)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             store = cls(path, conn)
@@ -172,7 +197,7 @@ class TrialStore:
                 store._check(fingerprint, list(param_names))
             else:
                 store._create(fingerprint, list(param_names))
-        except sqlite3.Error as exc:
+        except _ERRORS as exc:
             raise _sqlite_error(path, exc) from None
         return store
 
@@ -186,15 +211,14 @@ class TrialStore:
         if not path.is_file():
             raise StoreError(f"{path}: no trial store; run the experiment first")
         try:
-            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
-                                   isolation_level=None, timeout=5.0)
+            conn = _connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
             store = cls(path, conn)
             store._read_only = True
             store._empty = not store._has_tables()
             if not store._empty:
                 store._integrity()
                 store._meta_required("schema")
-        except sqlite3.Error as exc:
+        except _ERRORS as exc:
             raise _sqlite_error(path, exc) from None
         return store
 
@@ -230,7 +254,7 @@ class TrialStore:
             return None
         try:
             got = self._conn.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
-        except sqlite3.Error as exc:
+        except _ERRORS as exc:
             raise _sqlite_error(self.path, exc) from None
         return None if got is None else str(got[0])
 
@@ -288,7 +312,7 @@ class TrialStore:
                 self._conn.execute(
                     "INSERT OR REPLACE INTO trials VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (key, int(seed), p, status, error, r, digest, wall_s, host, pid))
-        except sqlite3.Error as exc:
+        except _ERRORS as exc:
             raise _sqlite_error(self.path, exc) from None
 
     def set_meta(self, name: str, value: str) -> None:
@@ -297,7 +321,7 @@ class TrialStore:
             with self._conn:
                 self._conn.execute("BEGIN IMMEDIATE")
                 self._conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, value))
-        except sqlite3.Error as exc:
+        except _ERRORS as exc:
             raise _sqlite_error(self.path, exc) from None
 
     # ------------------------------------------------------------------ reading
@@ -320,7 +344,7 @@ class TrialStore:
             args = (status,)
         try:
             fetched = self._conn.execute(sql + " ORDER BY key", args).fetchall()
-        except sqlite3.Error as exc:
+        except _ERRORS as exc:
             raise _sqlite_error(self.path, exc) from None
         for key, seed, p, st, err, r, digest, wall, host, pid, rowid in fetched:
             try:

@@ -1,4 +1,5 @@
-"""``summary.json``: the analysis's result, the experiment, the preset and the failed trials.
+"""``summary.json``: the analysis's result, the experiment, the preset, the failed trials and
+the versions of the package, Python and the numerical libraries that computed them.
 
 Examples
 --------
@@ -13,16 +14,42 @@ Examples
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
+import platform
 from pathlib import Path
 from typing import Any
+
+import slam_theory
 
 from slam_theory.errors import StoreError
 from slam_theory.results.cells import dump_json
 
-__all__ = ["SUMMARY_NAME", "read_summary", "write_summary"]
+__all__ = ["LIBRARIES", "SUMMARY_NAME", "read_summary", "versions", "write_summary"]
 
 SUMMARY_NAME = "summary.json"
+#: Distributions whose versions :func:`versions` records.
+LIBRARIES = ("numpy", "scipy", "scikit-learn", "numba")
+
+
+def versions() -> dict[str, str]:
+    """The versions of slam-theory, Python and :data:`LIBRARIES` (``"missing"`` if absent).
+
+    They are recorded in ``config.json`` and ``summary.json`` for the reader, not in the
+    config's fingerprint: a library upgrade does not refuse a resume (the run warns instead).
+
+    Examples
+    --------
+    >>> sorted(versions())
+    ['numba', 'numpy', 'python', 'scikit-learn', 'scipy', 'slam-theory']
+    """
+    out = {"slam-theory": slam_theory.__version__, "python": platform.python_version()}
+    for name in LIBRARIES:
+        try:
+            out[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            out[name] = "missing"
+    return out
 
 
 def write_summary(
@@ -33,10 +60,10 @@ def write_summary(
     preset: str,
     failures: list[dict[str, Any]],
 ) -> Path:
-    """Write ``out_dir/summary.json``: ``{**result, experiment, preset, failures}``.
+    """Write ``out_dir/summary.json``: ``{**result, experiment, preset, failures, versions}``.
 
     ``failures`` is ``{"count": n, "trials": [{"params", "seed", "error"}, ...]}`` (trials in
-    key order); NaN and inf are written as ``null``.
+    key order); ``versions`` is :func:`versions`; NaN and inf are written as ``null``.
 
     Examples
     --------
@@ -51,7 +78,8 @@ def write_summary(
     """
     path = Path(out_dir) / SUMMARY_NAME
     dump_json(path, {**result, "experiment": experiment, "preset": preset,
-                     "failures": {"count": len(failures), "trials": list(failures)}})
+                     "failures": {"count": len(failures), "trials": list(failures)},
+                     "versions": versions()})
     return path
 
 

@@ -15,6 +15,7 @@ from slam_theory.errors import ConfigError, SchedulerError, StoreError, TrialErr
 from slam_theory.runner.config import (
     FINGERPRINT_FIELDS,
     PRESETS,
+    check_data_points,
     check_points,
     config_from_dict,
     load_config,
@@ -37,6 +38,7 @@ __all__ = [
     "Trial",
     "TrialError",
     "UsageError",
+    "check_data_points",
     "check_points",
     "collect_captions",
     "config_from_dict",

@@ -10,7 +10,12 @@ the file and the key.
 A trial module may define ``check_params(trial_name, params)``: it is called on every
 parameter point of every preset when the config is loaded (before any file is written) and
 raises ``ValueError`` or ``TypeError`` in one line for a value the trial would refuse (a
-misspelt learner name, say).
+misspelt learner name, say). A trial of this package whose module defines none gets
+:data:`DEFAULT_CHECK`, the checks of the parameter names the configs share. A NaN parameter is
+refused for every trial. A trial module may also define ``check_data(trial_name, params)``,
+which :func:`check_data_points` calls just before a run (not when the config is loaded): it
+raises :class:`~slam_theory.errors.DataUnavailableError` when data the trial reads from this
+machine are missing, so that ``reproduce`` can skip that experiment in one line.
 
 Examples
 --------
@@ -25,6 +30,7 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import itertools
+import math
 import os
 import tomllib
 from pathlib import Path
@@ -34,8 +40,8 @@ from slam_theory.errors import ConfigError
 from slam_theory.results import format_cell
 from slam_theory.runner.references import find_module, resolve_reference
 
-__all__ = ["FINGERPRINT_FIELDS", "PRESETS", "RESERVED", "check_points", "config_from_dict",
-           "load_config"]
+__all__ = ["FINGERPRINT_FIELDS", "PRESETS", "RESERVED", "check_data_points", "check_points",
+           "config_from_dict", "load_config"]
 
 #: Presets every experiment must define.
 PRESETS: tuple[str, ...] = ("quick", "full")
@@ -59,6 +65,8 @@ _REQUIRED_TOP = ("name", "trial", "root_seed", "presets")
 _PRESET_KEYS = {"seeds", "fixed", "grid", "analysis_params"}
 #: Column names the runner writes itself (not allowed as parameter names).
 RESERVED = frozenset({"seed", "row"})
+#: The parameter check of a package trial whose module defines no ``check_params``.
+DEFAULT_CHECK = "experiments.params:check_params"
 #: Config fields that decide the trials' numbers (the store refuses a change in any).
 FINGERPRINT_FIELDS = ("trial", "root_seed", "seed_by", "fixed", "grid", "preset", "seeds")
 
@@ -132,6 +140,8 @@ class _Checker:
     def no_newline(self, value: Any, key: str) -> None:
         if isinstance(value, str) and ("\n" in value or "\r" in value):
             self.fail(key, "a string without line breaks", value)
+        if isinstance(value, float) and math.isnan(value):
+            self.fail(key, "a number, not NaN", value)
 
     def reference(self, value: Any, key: str, allow_external: bool) -> None:
         if not isinstance(value, str):
@@ -402,7 +412,8 @@ def config_from_dict(
     return out
 
 
-def _param_checker(trial: Any, allow_external: bool) -> tuple[Any, str] | None:
+def _param_checker(trial: Any, allow_external: bool,
+                   hook_name: str = "check_params") -> tuple[Any, str] | None:
     if callable(trial):
         module = inspect.getmodule(trial)
         name = getattr(trial, "__name__", "")
@@ -411,7 +422,11 @@ def _param_checker(trial: Any, allow_external: bool) -> tuple[Any, str] | None:
             module, name = find_module(trial, allow_external=allow_external)
         except ValueError:  # the reference was checked (and reported) by the validation
             return None
-    hook = getattr(module, "check_params", None)
+    hook = getattr(module, hook_name, None)
+    if (hook_name == "check_params" and not inspect.isfunction(hook) and module is not None
+            and module.__name__.startswith("slam_theory.experiments.")):
+        # a trial of this package without its own check: the checks of the shared names
+        hook = resolve_reference(DEFAULT_CHECK)
     return (hook, name) if inspect.isfunction(hook) else None
 
 
@@ -449,3 +464,22 @@ def check_points(config: dict[str, Any], source: str, allow_external: bool = Fal
                               "[fixed], or the preset's)") from None
 
 
+
+
+def check_data_points(config: dict[str, Any], allow_external: bool = False) -> None:
+    """Call the trial module's ``check_data(trial_name, params)`` on every grid point.
+
+    Raises
+    ------
+    DataUnavailableError
+        As raised by the hook (the message names what is missing); nothing is wrapped.
+    """
+    found = _param_checker(config["trial"], allow_external, "check_data")
+    if found is None:
+        return
+    hook, name = found
+    grid = config["grid"]
+    names = sorted(grid)
+    for combo in itertools.product(*(grid[n] for n in names)):
+        params = {**config["fixed"], **dict(zip(names, combo))}
+        hook(name, {k: params[k] for k in sorted(params)})

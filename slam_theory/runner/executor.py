@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import logging
 import os
 import socket
 import threading
@@ -36,7 +37,8 @@ from slam_theory.results import format_cell
 from slam_theory.runner.config import RESERVED
 from slam_theory.runner.references import resolve_cached
 
-__all__ = ["IDLE_WORKER_TIMEOUT_S", "Outcome", "execute", "executor", "normalise_rows"]
+__all__ = ["IDLE_WORKER_TIMEOUT_S", "Outcome", "batches", "dask_outcomes", "execute",
+           "execute_batch", "executor", "normalise_rows"]
 
 #: Seconds an idle loky worker waits for work before it exits.
 IDLE_WORKER_TIMEOUT_S = 30.0
@@ -215,6 +217,8 @@ def _connect(scheduler: str, timeout_s: float) -> Any:
     except ImportError:
         raise ConfigError(
             "--scheduler needs dask.distributed: pip install 'slam-theory[dask]'") from None
+    for name in ("distributed", "distributed.client", "distributed.batched"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)  # the run reports in one line
     box: dict[str, Any] = {}
 
     def connect() -> None:
@@ -233,9 +237,102 @@ def _connect(scheduler: str, timeout_s: float) -> Any:
     raise SchedulerError(f"cannot connect to scheduler {scheduler!r}: {why}")
 
 
+def execute_batch(func: Callable[..., Any] | str, allow_external: bool,
+                  batch: list[tuple[dict[str, Any], int, tuple[int, ...], str]],
+                  main_pid: int | None = None) -> list[Outcome]:
+    """:func:`execute` on each ``(params, entropy, spawn_key, key)`` of ``batch``, in order.
+
+    One task of several trials amortises the per-task overhead of a cluster; every trial is
+    still seeded by its own key, so the numbers do not depend on how trials are batched.
+    """
+    return [execute(func, allow_external, p, e, s, k, main_pid) for p, e, s, k in batch]
+
+
+def batches(items: list[Any], slots: int, per_slot: int = 8) -> list[list[Any]]:
+    """``items`` cut into consecutive batches, about ``per_slot`` per slot (at least one each).
+
+    Examples
+    --------
+    >>> [len(b) for b in batches(list(range(10)), slots=1, per_slot=4)]
+    [3, 3, 3, 1]
+    """
+    size = max(1, -(-len(items) // max(1, slots * per_slot)))
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def dask_outcomes(
+    client: Any, func: Callable[..., Any] | str, allow_external: bool,
+    trials: list[tuple[dict[str, Any], int, tuple[int, ...], str]], n_jobs: int,
+    scheduler: str, timeout_s: float,
+) -> Iterator[Outcome]:
+    """Run ``trials`` on the dask cluster of ``client``; yield each outcome as it arrives.
+
+    Trials go out in batches (:func:`batches`), at most two per worker thread at a time.
+
+    Raises
+    ------
+    SchedulerError
+        The cluster has no worker for ``timeout_s`` seconds, or the scheduler goes away
+        (the outcomes already yielded are the finished trials).
+    """
+    import distributed
+
+    def lost(why: str) -> SchedulerError:
+        return SchedulerError(f"lost the dask scheduler {scheduler!r} during the run ({why}); "
+                              "finished trials are saved, rerun to resume")
+
+    try:
+        client.wait_for_workers(1, timeout=timeout_s)
+        threads = sum(client.nthreads().values())
+    except Exception as exc:  # no worker in time, or the scheduler went away
+        raise SchedulerError(f"dask scheduler {scheduler!r} has no worker ({one_line(exc)})"
+                             ) from None
+    slots = max(1, threads if n_jobs == -1 else min(n_jobs, threads))
+    todo = iter(batches(trials, slots))
+    running: set[Any] = set()
+
+    def submit() -> None:
+        batch = next(todo, None)
+        if batch is not None:
+            running.add(client.submit(execute_batch, func, allow_external, batch, None,
+                                      pure=False))
+
+    for _ in range(2 * slots):
+        submit()
+    idle_since = time.monotonic()
+    try:
+        while running:
+            try:
+                done, _ = distributed.wait(list(running), timeout=min(timeout_s, 5.0),
+                                           return_when="FIRST_COMPLETED")
+            except distributed.TimeoutError:
+                done = set()
+            if not done:
+                if client.status != "running":
+                    raise lost(f"client {client.status}")
+                if time.monotonic() - idle_since > timeout_s and not client.nthreads():
+                    raise lost(f"no worker for {timeout_s:g} s")
+                continue
+            idle_since = time.monotonic()
+            for fut in done:
+                running.discard(fut)
+                outcomes = fut.result()  # trials never raise: an error here is the cluster's
+                submit()
+                yield from outcomes
+    except SchedulerError:
+        raise
+    except Exception as exc:
+        raise lost(one_line(exc)) from None
+    finally:
+        for fut in running:
+            with contextlib.suppress(Exception):
+                fut.cancel()
+
+
 @contextlib.contextmanager
-def executor(n_jobs: int, scheduler: str | None, timeout_s: float = 20.0) -> Iterator[None]:
-    """The joblib backend of a run: loky processes, or dask at ``scheduler``.
+def executor(n_jobs: int, scheduler: str | None, timeout_s: float = 20.0) -> Iterator[Any]:
+    """The backend of a run: joblib's loky processes (yields None), or a
+    ``distributed.Client`` for ``scheduler`` (yields it; see :func:`dask_outcomes`).
 
     Raises
     ------
@@ -256,15 +353,14 @@ def executor(n_jobs: int, scheduler: str | None, timeout_s: float = 20.0) -> Ite
         return
     client = _connect(scheduler, timeout_s)
     try:
-        with joblib.parallel_config(backend="dask", n_jobs=n_jobs):
-            try:
-                yield
-            except Exception as exc:  # trials never raise: this is the cluster's failure
-                if isinstance(exc, SlamTheoryError):
-                    raise
-                raise SchedulerError(
-                    f"lost the dask scheduler {scheduler!r} during the run ({one_line(exc)}); "
-                    "finished trials are saved, rerun to resume") from None
+        try:
+            yield client
+        except Exception as exc:  # trials never raise: this is the cluster's failure
+            if isinstance(exc, SlamTheoryError):
+                raise
+            raise SchedulerError(
+                f"lost the dask scheduler {scheduler!r} during the run ({one_line(exc)}); "
+                "finished trials are saved, rerun to resume") from None
     finally:
         with contextlib.suppress(Exception):
             client.close(timeout=2)

@@ -7,8 +7,11 @@ with the successful rows in the config's trial order; ``summary.json`` lists the
 
 Files written under ``results/<name>/``: ``trials.sqlite`` (the store: the truth),
 ``trials.csv`` and ``timings.csv`` (its exports), ``config.json`` (the resolved config, for
-people and the report), ``summary.json``. While a run writes, ``results/.<name>.lock`` is held;
-it is removed at the end.
+people and the report), ``summary.json``. Both JSON files record the versions of the package,
+Python, numpy, scipy, scikit-learn and numba (:func:`slam_theory.results.versions`); they are
+not part of the fingerprint, so an upgrade does not refuse a resume: the run warns when the
+trials it reuses were computed with other versions. While a run writes,
+``results/.<name>.lock`` is held; it is removed at the end.
 
 Examples
 --------
@@ -29,6 +32,7 @@ import contextlib
 import dataclasses
 import fcntl
 import hashlib
+import json
 import os
 import shutil
 import sys
@@ -43,15 +47,22 @@ from slam_theory.results import (
     STORE_NAME,
     TIMINGS_NAME,
     TrialStore,
+    canonical,
     dump_json,
     export_tables,
     format_cell,
     jsonable,
     rows_of,
+    versions,
     write_summary,
 )
-from slam_theory.runner.config import FINGERPRINT_FIELDS, config_from_dict, load_config
-from slam_theory.runner.executor import execute, executor, one_line
+from slam_theory.runner.config import (
+    FINGERPRINT_FIELDS,
+    check_data_points,
+    config_from_dict,
+    load_config,
+)
+from slam_theory.runner.executor import Outcome, dask_outcomes, execute, executor, one_line
 from slam_theory.runner.plan import Trial, expand_trials
 from slam_theory.runner.references import resolve_reference
 
@@ -251,6 +262,9 @@ def run_experiment(
         A scheduler that does not answer in time or goes away (finished trials are kept).
     UsageError
         ``results_dir`` is an existing file.
+    DataUnavailableError
+        The trial module's ``check_data`` hook found data missing on this machine (checked
+        before anything is written).
 
     Examples
     --------
@@ -278,6 +292,7 @@ def run_experiment(
         raise ConfigError(f"scheduler_timeout: expected a positive number of seconds, got "
                           f"{scheduler_timeout!r}")
     trials = expand_trials(config)
+    check_data_points(config, allow_external)
     root = Path(results_dir)
     with lock(root, config["name"]):
         return _run_locked(config, trials, root / config["name"], n_jobs, scheduler,
@@ -318,10 +333,18 @@ def _run_locked(
             print(f"slam-theory: warning: {out_dir}: the slam_theory sources changed since "
                   f"{n_skipped} reused trials were computed; pass --fresh to recompute them",
                   file=sys.stderr)
+        libs, old_libs = versions(), store.meta("versions")
+        if n_skipped and old_libs is not None and old_libs != canonical(libs):
+            was = json.loads(old_libs)
+            changed = ", ".join(f"{k} {was.get(k)} -> {v}" for k, v in libs.items()
+                                if was.get(k) != v)
+            print(f"slam-theory: warning: {out_dir}: {changed} since {n_skipped} reused "
+                  "trials were computed; pass --fresh to recompute them", file=sys.stderr)
         config_json = out_dir / "config.json"
         dump_json(config_json, {"config": config, "fingerprint": fingerprint(config),
-                                "code_sha256": code})
+                                "code_sha256": code, "versions": libs})
         store.set_meta("code_sha256", code)
+        store.set_meta("versions", canonical(libs))
         if scheduler is not None and n_jobs == 1:
             n_jobs = -1
         failed = False
@@ -394,8 +417,22 @@ def _run_trials(
     bar = tqdm(total=len(todo), desc=desc, unit="trial", file=sys.stderr, disable=not progress,
                dynamic_ncols=True, leave=True, smoothing=0.1,
                mininterval=0.1 if sys.stderr.isatty() else 10.0)
+    def record(out: Outcome) -> None:
+        trial = by_key[out.key]
+        store.record(out.key, trial.seed_index,
+                     {k: format_cell(v) for k, v in trial.params.items()},
+                     out.rows, status=out.status, error=out.error,
+                     wall_s=out.wall_s, host=out.host, pid=out.pid)
+        bar.update(1)
+
     try:
-        with executor(n_jobs, scheduler, timeout_s):
+        with executor(n_jobs, scheduler, timeout_s) as client:
+            if client is not None:  # dask: batches of trials, as they finish
+                args = [(t.params, t.entropy, t.spawn_key, t.key) for t in todo]
+                for out in dask_outcomes(client, func, allow_external, args, n_jobs,
+                                         scheduler or "", timeout_s):
+                    record(out)
+                return
             # batch_size="auto": joblib grows batches until one takes ~0.2-2 s, so fast
             # trials are grouped for throughput while slow ones go one by one
             parallel = joblib.Parallel(return_as="generator_unordered", batch_size="auto",
@@ -404,12 +441,7 @@ def _run_trials(
                                              t.spawn_key, t.key, main_pid) for t in todo)
             try:
                 for out in parallel(tasks):
-                    trial = by_key[out.key]
-                    store.record(out.key, trial.seed_index,
-                                 {k: format_cell(v) for k, v in trial.params.items()},
-                                 out.rows, status=out.status, error=out.error,
-                                 wall_s=out.wall_s, host=out.host, pid=out.pid)
-                    bar.update(1)
+                    record(out)
             except joblib.externals.loky.process_executor.TerminatedWorkerError as exc:
                 raise TrialError("a worker process died while running trials (killed, out of "
                                  f"memory or crashed: {str(exc).splitlines()[0][:200]}); "

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from slam_theory._validation import check_in_range, reject_complex
+from slam_theory._validation import check_in_range, reject_complex, reject_strings
 
 #: Most bootstrap resamples accepted (``n_boot``): a larger count is refused before any work.
 MAX_BOOT = 1_000_000
@@ -25,6 +25,7 @@ def as_float_array(a: Any, name: str, *, ndim: int | None = None, min_ndim: int 
     if isinstance(a, str | bytes):
         raise TypeError(f"{name} must be array-like of numbers, got a string")
     reject_complex(a, name)
+    reject_strings(a, name)
     try:
         arr = np.asarray(a, dtype=float)
     except (TypeError, ValueError):

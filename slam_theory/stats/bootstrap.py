@@ -17,6 +17,7 @@ from slam_theory._validation import (
     check_choice,
     check_int,
     reject_complex,
+    reject_strings,
 )
 from slam_theory.stats._checks import MAX_BOOT, as_float_array, check_confidence
 
@@ -53,6 +54,9 @@ def percentile_interval(samples: Any, confidence: float = 0.95) -> tuple[float, 
     """
     conf = check_confidence(confidence)
     reject_complex(samples, "samples")
+    reject_strings(samples, "samples")
+    if samples is None:
+        raise TypeError("samples must be array-like of numbers, got None")
     try:
         s = np.asarray(samples, dtype=float).ravel()
     except (TypeError, ValueError):
