@@ -105,17 +105,47 @@ class TrialError(SlamTheoryError, RuntimeError):
 class TooFewSamplesError(SlamTheoryError, ValueError):
     """A learner given fewer samples than its algorithm needs before it can output anything
     (e.g. Algorithm 1 holding out all of them for its selection).  Sweeps treat it as a
-    defined outcome: no hypothesis yet."""
+    defined outcome: no hypothesis yet.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from slam_theory.halfspaces import LeakyReLUHalfspace
+    >>> est = LeakyReLUHalfspace(eta=0.1, gamma=0.5, epsilon=0.5)   # holds out N' = 14 samples
+    >>> try:
+    ...     est.fit(np.eye(3)[[0, 1, 2] * 3], [1, -1, 1] * 3)
+    ... except TooFewSamplesError as exc:
+    ...     print(type(exc).__name__, isinstance(exc, ValueError))
+    TooFewSamplesError True
+    """
 
 
 class DataUnavailableError(SlamTheoryError, FileNotFoundError):
     """Data an experiment needs are not on this machine: a data file or folder that is
     missing, or the package that ships the data set is not installed.  The message names what
     is missing and where it was looked for; ``reproduce`` skips such an experiment with this
-    line instead of failing."""
+    line instead of failing.
+
+    Examples
+    --------
+    >>> from slam_theory.data import load_real
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as empty:
+    ...     try:
+    ...         load_real("cifar10", empty)
+    ...     except DataUnavailableError as exc:
+    ...         print(type(exc).__name__, isinstance(exc, FileNotFoundError))
+    DataUnavailableError True
+    """
 
 
 class DataFormatError(SlamTheoryError, ValueError):
     """A local data file that exists but is not in the expected format (truncated, not a
     pickle of the expected dict, wrong array shape or dtype, labels out of range).  The
-    message names the file and what is wrong."""
+    message names the file and what is wrong.
+
+    Examples
+    --------
+    >>> issubclass(DataFormatError, SlamTheoryError), issubclass(DataFormatError, ValueError)
+    (True, True)
+    """

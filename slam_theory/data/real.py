@@ -94,6 +94,13 @@ class ImageData(NamedTuple):
 
     ``X_test`` / ``y_test`` are None for a data set without an official test split
     (``"mnist5k"``).  ``source`` says where the data were read from.
+
+    Examples
+    --------
+    >>> d = ImageData(np.zeros((2, 4), np.uint8), np.array([0, 1]), None, None, ("a", "b"),
+    ...               "made up")
+    >>> d.X_train.shape, d.X_test is None, d.class_names
+    ((2, 4), True, ('a', 'b'))
     """
 
     X_train: np.ndarray
@@ -377,6 +384,13 @@ def pixel_features(X: np.ndarray, method: str = "pixels", n_features: int | None
     Returns
     -------
     ndarray of shape (n, p) or (n, n_features), float64
+
+    Examples
+    --------
+    >>> pixel_features(np.array([[0, 255, 51]], dtype=np.uint8))
+    array([[0. , 1. , 0.2]])
+    >>> pixel_features(np.zeros((5, 3), np.uint8), "random_projection", n_features=2).shape
+    (5, 2)
     """
     if not isinstance(X, np.ndarray) or X.dtype != np.uint8 or X.ndim != 2:
         raise ValueError("X must be a 2-d uint8 array of pixels")
