@@ -127,6 +127,9 @@ def _constant_docstring(app: object, what: str, name: str, obj: object, options:
     comment = _constant_comment(name)
     if comment is not None:
         lines[:] = comment
+        value = repr(obj)
+        if len(value) <= 90 and "`" not in value:  # a short value is shown, a long one is not
+            lines.extend(["", f"Value: ``{value}``", ""])
     else:
         type_doc = type(obj).__doc__
         if isinstance(type_doc, str) and "\n".join(lines).strip() == type_doc.strip():

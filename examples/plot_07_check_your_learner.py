@@ -34,7 +34,7 @@ claim = runner.config_from_dict({
     "seed_by": ["family", "d", "gamma", "eta", "target"],
     "instance": {"family": "sphere"},
     "fixed": {"d": 10, "gamma": 0.01, "eta": 0.2, "n_min": 50, "n_max": 16000,
-              "steps_per_octave": 4},
+              "steps_per_octave": 2},
     "grid": {"learner": ["mean"], "target": [0.1, 0.07, 0.05, 0.035, 0.025]},
     "claims": [{"id": "eps_exponent", "statement": "n(eps) grows like (1/eps)^a, 1 <= a <= 2",
                 "learner": "mean", "parameter": "target", "floor": 1, "ceiling": 2}],

@@ -109,8 +109,14 @@ class TooFewSamplesError(SlamTheoryError, ValueError):
 
     Examples
     --------
-    >>> issubclass(TooFewSamplesError, ValueError)
-    True
+    >>> import numpy as np
+    >>> from slam_theory.halfspaces import LeakyReLUHalfspace
+    >>> est = LeakyReLUHalfspace(eta=0.1, gamma=0.5, epsilon=0.5)   # holds out N' = 14 samples
+    >>> try:
+    ...     est.fit(np.eye(3)[[0, 1, 2] * 3], [1, -1, 1] * 3)
+    ... except TooFewSamplesError as exc:
+    ...     print(type(exc).__name__, isinstance(exc, ValueError))
+    TooFewSamplesError True
     """
 
 
@@ -122,8 +128,14 @@ class DataUnavailableError(SlamTheoryError, FileNotFoundError):
 
     Examples
     --------
-    >>> issubclass(DataUnavailableError, FileNotFoundError)
-    True
+    >>> from slam_theory.data import load_real
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as empty:
+    ...     try:
+    ...         load_real("cifar10", empty)
+    ...     except DataUnavailableError as exc:
+    ...         print(type(exc).__name__, isinstance(exc, FileNotFoundError))
+    DataUnavailableError True
     """
 
 
@@ -134,6 +146,6 @@ class DataFormatError(SlamTheoryError, ValueError):
 
     Examples
     --------
-    >>> str(DataFormatError("data_batch_1: not a pickle"))
-    'data_batch_1: not a pickle'
+    >>> issubclass(DataFormatError, SlamTheoryError), issubclass(DataFormatError, ValueError)
+    (True, True)
     """

@@ -97,8 +97,8 @@ class ImageData(NamedTuple):
 
     Examples
     --------
-    >>> X = np.zeros((2, 4), dtype=np.uint8)
-    >>> d = ImageData(X, np.array([0, 1]), None, None, ("a", "b"), "memory")
+    >>> d = ImageData(np.zeros((2, 4), np.uint8), np.array([0, 1]), None, None, ("a", "b"),
+    ...               "made up")
     >>> d.X_train.shape, d.X_test is None, d.class_names
     ((2, 4), True, ('a', 'b'))
     """
@@ -387,11 +387,10 @@ def pixel_features(X: np.ndarray, method: str = "pixels", n_features: int | None
 
     Examples
     --------
-    >>> X = np.array([[0, 255], [51, 102]], dtype=np.uint8)
-    >>> pixel_features(X).tolist()
-    [[0.0, 1.0], [0.2, 0.4]]
-    >>> pixel_features(X, "random_projection", n_features=3, seed=0).shape
-    (2, 3)
+    >>> pixel_features(np.array([[0, 255, 51]], dtype=np.uint8))
+    array([[0. , 1. , 0.2]])
+    >>> pixel_features(np.zeros((5, 3), np.uint8), "random_projection", n_features=2).shape
+    (5, 2)
     """
     if not isinstance(X, np.ndarray) or X.dtype != np.uint8 or X.ndim != 2:
         raise ValueError("X must be a 2-d uint8 array of pixels")

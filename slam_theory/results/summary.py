@@ -84,7 +84,7 @@ def write_summary(
 
 
 def read_summary(results_dir: str | Path) -> dict[str, Any]:
-    """Read ``results_dir/summary.json`` (a one-line :class:`StoreError` if unreadable).
+    """Read ``results_dir/summary.json``; a :class:`~slam_theory.errors.StoreError` if unreadable.
 
     Examples
     --------

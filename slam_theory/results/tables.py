@@ -144,7 +144,7 @@ def read_trials(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
 
     Raises
     ------
-    StoreError
+    slam_theory.errors.StoreError
         A file that is not what the store exported (edited, torn, not UTF-8, a duplicated or
         missing row, a renamed column): one line saying how to get a good one back.
 

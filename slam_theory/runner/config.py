@@ -476,11 +476,11 @@ def check_data_points(config: dict[str, Any], allow_external: bool = False) -> N
 
     Examples
     --------
-    A trial module without a ``check_data`` hook needs no local data: nothing is raised.
-
-    >>> cfg = config_from_dict({"name": "x", "trial": "experiments.rates:threshold_trial",
-    ...                         "root_seed": 1, "fixed": {}, "grid": {"n": [1, 2]}, "seeds": 1})
-    >>> check_data_points(cfg) is None
+    >>> config = config_from_dict({"name": "demo", "description": "no data files needed",
+    ...     "trial": "experiments.halfspace_trial:halfspace_error", "root_seed": 0,
+    ...     "fixed": {"d": 5, "gamma": 0.1, "eta": 0.1, "learner": "mean"}, "grid": {"n": [100]},
+    ...     "presets": {"quick": {"seeds": 1}, "full": {"seeds": 2}}})
+    >>> check_data_points(config) is None        # that trial module has no check_data hook
     True
     """
     found = _param_checker(config["trial"], allow_external, "check_data")
