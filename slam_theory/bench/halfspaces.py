@@ -187,7 +187,7 @@ def _alg1_rows(quick: bool) -> list[dict]:
     plain(10)  # compile
     T0 = 1_000 if quick else 5_000
     ours, peer = _interleaved_medians([lambda: fast(T0), lambda: plain(T0)], 3 if quick else 2)
-    size = f"N={n}, d={d}, gamma={gamma}, eps={eps}, eta={eta}, T={T}"
+    size = f"N={n}, N'={n_val} held out, d={d}, gamma={gamma}, eps={eps}, eta={eta}, T={T}"
     rows = [_row(
         "alg1_exact_vs_plain/T0", ours, "plain full-batch Algorithm 1 kernel (same steps)", peer,
         _ALG1_TARGET, f"{size}; both run the same first T0={T0} steps from w_0 = 0",
