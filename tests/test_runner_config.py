@@ -150,3 +150,16 @@ def test_cli_user_errors_are_one_line_exit_2(tmp_path: Path,
         assert code == 2, (argv, err)
         assert err.startswith("slam-theory: error: ") and err.count("\n") == 1, (argv, err)
     assert not (tmp_path / "r").exists()  # refused before running anything
+
+
+SHIPPED = sorted((Path(__file__).resolve().parents[1] / "experiments").rglob("*.toml"))
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
+def test_every_shipped_experiment_loads_in_both_presets(path):
+    """Each TOML the repository ships passes every load-time check (parameter checks included)
+    in both presets, so `reproduce` cannot stop on its own files."""
+    assert len(SHIPPED) >= 12
+    for preset in ("quick", "full"):
+        cfg = runner.load_config(path, preset=preset)
+        assert cfg["seeds"] >= 1

@@ -46,7 +46,7 @@ RANGES: dict[str, tuple[float, float, bool, bool]] = {
     "project_beta": (0.0, 1.0, True, True),
     "coverage": (0.0, 1.0, True, False),
     "val_fraction": (0.0, 1.0, True, False),
-    "control_mass": (0.0, 1.0, True, False),
+    "control_mass": (0.0, 1.0, False, False),
     "lr": (0.0, math.inf, True, True),
     "separation": (0.0, math.inf, True, True),
     "radius": (0.0, math.inf, True, True),
