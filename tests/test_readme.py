@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -44,3 +45,91 @@ def test_the_tour_prints_the_contrast_the_readme_describes(capsys) -> None:
     assert float(out["mean"]) == pytest.approx(float(said.group(1)), abs=5e-3)
     assert float(out["logreg_exact"]) == pytest.approx(float(said.group(1)), abs=5e-3)
     assert float(out["slam"]) == pytest.approx(float(said.group(2)), abs=5e-4)
+
+
+# ------------------------------------------------------------ the README's numbers, from files
+#: "value [low, high]" as the README and the report print a measured number and its interval.
+_TRIPLE = re.compile(
+    r"([+-]?\d+(?:\.\d+)?)(?:\s*points)?\s*\[([+-]?\d+(?:\.\d+)?),\s*([+-]?\d+(?:\.\d+)?)\]")
+_RESULTS = ROOT / "results"
+
+
+def _triples(text: str) -> list[tuple[str, str, str]]:
+    return [m.groups() for m in _TRIPLE.finditer(text)]
+
+
+def _half_unit(s: str) -> float:
+    """Half a unit of the last digit quoted (``"4.7"`` -> 0.05): the rounding a quote may do."""
+    decimals = len(s.split(".")[1]) if "." in s else 0
+    return 0.5 * 10.0 ** -decimals + 1e-9
+
+
+def unmatched_triples(quoted: str, source: str) -> list[tuple[str, str, str]]:
+    """The ``value [low, high]`` triples of ``quoted`` that no triple of ``source`` rounds to."""
+    have = [tuple(float(v) for v in t) for t in _triples(source)]
+    missing = []
+    for t in _triples(quoted):
+        want = [float(v) for v in t]
+        tol = [_half_unit(v) for v in t]
+        if not any(all(abs(w - h) <= e for w, h, e in zip(want, cand, tol)) for cand in have):
+            missing.append(t)
+    return missing
+
+
+def _section(text: str, heading: str) -> str:
+    start = text.index(heading)
+    nxt = text.find("\n## ", start + len(heading))
+    return text[start: nxt if nxt >= 0 else len(text)]
+
+
+def _result_texts() -> str:
+    files = [_RESULTS / "REPORT.md", *sorted(_RESULTS.glob("*/table.md"))]
+    return "\n".join(f.read_text(encoding="utf-8") for f in files if f.is_file())
+
+
+def test_readme_measured_numbers_come_from_the_committed_results() -> None:
+    """Every "value [low, high]" quoted in the README's results sections is in the report or a
+    results table that `make reproduce` regenerates (committed with the repository)."""
+    text = README.read_text(encoding="utf-8")
+    quoted = _section(text, "## What the quick run measured") + _section(text, "## Real data")
+    assert len(_triples(quoted)) >= 8, "the README quotes fewer measured intervals than expected"
+    source = _result_texts()
+    assert "# slam-theory: claims checked" in source, "results/REPORT.md is not committed"
+    assert unmatched_triples(quoted, source) == []
+
+
+def test_the_numbers_check_fails_on_a_number_the_results_do_not_hold() -> None:
+    source = "| rate_eps | SLaM | -0.15 [-1.15, 0.86] |\nSLaM minus distill +4.72 [2.91, 6.70]"
+    assert unmatched_triples("-0.15 [-1.15, 0.86] and +4.7 points [2.9, 6.7]", source) == []
+    assert unmatched_triples("-0.15 [-1.15, 0.96]", source) == [("-0.15", "-1.15", "0.96")]
+    assert unmatched_triples("+4.8 [2.9, 6.7]", source) == [("+4.8", "2.9", "6.7")]
+
+
+def _bench_ratios() -> list[float]:
+    out = []
+    for f in sorted((ROOT / "benchmarks").glob("*.json")):
+        data = json.loads(f.read_text(encoding="utf-8"))
+        rows = data.get("results", []) if isinstance(data, dict) else []
+        out += [float(r["ratio"]) for r in rows if isinstance(r, dict) and "ratio" in r]
+    return out
+
+
+def unmatched_ratios(table: str, ratios: list[float]) -> list[str]:
+    """Ratios in the second column of a markdown table that no benchmark ratio rounds to."""
+    missing = []
+    for line in table.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) < 3 or not re.match(r"^[0-9.]+( to [0-9.]+)?$", cells[1]):
+            continue
+        for v in cells[1].split(" to "):
+            if not any(abs(float(v) - r) <= _half_unit(v) for r in ratios):
+                missing.append(v)
+    return missing
+
+
+def test_readme_speed_table_comes_from_the_benchmark_files() -> None:
+    table = _section(README.read_text(encoding="utf-8"), "## Speed")
+    ratios = _bench_ratios()
+    assert ratios, "no benchmark JSON with ratios is committed"
+    assert unmatched_ratios(table, ratios) == []
+    assert unmatched_ratios("| x | 999 | 20 |", ratios) == ["999"]  # the check can fail
