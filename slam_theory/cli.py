@@ -6,8 +6,10 @@ a scheduler that does not answer as dask) print one line ``slam-theory: error: .
 and exit with status 2. A failing trial is an outcome: the run goes on, ends with a one-line
 count of the failures, and exits non-zero (status 1) only with ``--strict``.
 
-``reproduce`` and ``figures`` look for the experiment files in ``./experiments`` (the repo's
-top-level folder): run them from the repository root, or pass ``--experiments DIR``.
+Every subcommand spells its folders the same way: ``--results DIR``, ``--figures DIR`` and
+``--experiments DIR`` (the experiment TOML files, ``./experiments`` by default: run from the
+repository root or pass it); an experiment is named by its TOML file or by its name
+(``run rate_eps``). The old spellings ``figures --out`` and ``--experiments-dir`` still work.
 """
 
 from __future__ import annotations
@@ -33,6 +35,17 @@ from slam_theory.errors import (
 from slam_theory.errors import UsageError as _UsageError
 
 PROG = "slam-theory"
+
+
+class _Help(argparse.ArgumentDefaultsHelpFormatter):
+    """Help with ``(default: ...)`` after every option that has a value by default (not after
+    on/off flags, nor where the help already says it)."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if "(default" in text or action.default is None or action.nargs == 0:
+            return text
+        return super()._get_help_string(action) or text
 
 
 class _Parser(argparse.ArgumentParser):
@@ -89,11 +102,37 @@ def _address(text: str) -> str:
     return text
 
 
-def _run_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--strict", action="store_true",
-                   help="exit with status 1 if any trial failed (default: record and go on)")
+def _run_options(p: argparse.ArgumentParser, jobs: int) -> None:
+    p.add_argument("--jobs", type=_jobs, default=jobs, metavar="N",
+                   help="worker processes (-1: all cores)")
+    p.add_argument("--scheduler", metavar="ADDRESS", default=None, type=_address,
+                   help="dask.distributed scheduler address, e.g. tcp://host:8786 (default: "
+                   "local loky processes)")
     p.add_argument("--scheduler-timeout", type=_seconds, default=20.0, metavar="S",
-                   help="seconds to wait for the scheduler to answer (default: 20)")
+                   help="seconds to wait for the scheduler to answer")
+    p.add_argument("--fresh", action="store_true", help="discard previous results first")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--strict", action="store_true",
+                   help="exit with status 1 if any trial failed (else record them and go on)")
+
+
+def _results_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--results", default="results", metavar="DIR",
+                   help="results root: one folder per experiment")
+
+
+def _experiments_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--experiments", default="experiments", metavar="DIR",
+                   help="folder of the experiment TOML files (experiment names are looked "
+                   "up there)")
+    p.add_argument("--experiments-dir", dest="experiments", default=argparse.SUPPRESS,
+                   help=argparse.SUPPRESS)  # the old spelling of figures
+
+
+def _figures_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--figures", default="figures", metavar="DIR", help="figures folder")
+    p.add_argument("--out", dest="figures", default=argparse.SUPPRESS,
+                   help=argparse.SUPPRESS)  # the old spelling of figures
 
 
 def _writable_dir(path: str | Path, flag: str) -> Path:
@@ -111,61 +150,74 @@ def _writable_dir(path: str | Path, flag: str) -> Path:
 
 
 def _build_parser() -> _Parser:
+    fmt = _Help
     parser = _Parser(
         prog=PROG,
         description="Run the slam-theory experiments, draw their figures, write the report.",
-        epilog="reproduce/figures read ./experiments: run them from the repository root or "
-        "pass --experiments DIR.",
+        epilog="Experiments are named by TOML file or by name (looked up in --experiments, "
+        "./experiments by default: run from the repository root or pass --experiments DIR).",
+        formatter_class=fmt,
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
 
-    p = sub.add_parser("run", help="run (or resume) one experiment")
-    p.add_argument("file", metavar="FILE.toml", help="experiment config")
-    p.add_argument("--preset", default="quick", help="preset: quick (default) or full")
-    p.add_argument("--jobs", type=_jobs, default=1, metavar="N",
-                   help="worker processes (-1: all cores)")
-    p.add_argument("--scheduler", metavar="ADDRESS", default=None, type=_address,
-                   help="dask.distributed scheduler address, e.g. tcp://host:8786")
-    p.add_argument("--results", default="results", metavar="DIR", help="results root")
-    p.add_argument("--fresh", action="store_true", help="discard previous results first")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
-    _run_options(p)
+    p = sub.add_parser("run", help="run (or resume) one experiment", formatter_class=fmt,
+                       description="Run (or resume) one experiment.")
+    p.add_argument("file", metavar="EXPERIMENT",
+                   help="an experiment TOML file, or its name (e.g. rate_eps)")
+    p.add_argument("--preset", default="quick", help="preset: quick or full")
+    _results_option(p)
+    _experiments_option(p)
+    _run_options(p, jobs=1)
 
-    p = sub.add_parser("figures", help="draw figures from existing results")
-    p.add_argument("experiments", nargs="*", metavar="EXPERIMENT",
-                   help="experiment names or TOML files (default: all)")
-    p.add_argument("--results", default="results", metavar="DIR")
-    p.add_argument("--out", default="figures", metavar="DIR")
-    p.add_argument("--experiments-dir", "--experiments", dest="experiments_dir",
-                   default="experiments", metavar="DIR", help="where the TOML files are")
+    p = sub.add_parser("figures", help="draw figures from existing results",
+                       formatter_class=fmt, description="Draw figures from existing results.")
+    p.add_argument("names", nargs="*", metavar="EXPERIMENT",
+                   help="experiment names or TOML files (default: all in --experiments)")
+    _results_option(p)
+    _figures_option(p)
+    _experiments_option(p)
 
-    p = sub.add_parser("report", help="write results/REPORT.md from the summaries")
-    p.add_argument("--results", default="results", metavar="DIR")
+    p = sub.add_parser("report", help="write results/REPORT.md from the summaries",
+                       formatter_class=fmt, description="Write REPORT.md from the summaries.")
+    _results_option(p)
 
-    p = sub.add_parser("reproduce", help="run every experiment, then figures and report")
+    p = sub.add_parser("reproduce", help="run every experiment, then figures and report",
+                       formatter_class=fmt,
+                       description="Run every experiment, then the figures and the report.")
     g = p.add_mutually_exclusive_group()
-    g.add_argument("--quick", dest="preset", action="store_const", const="quick")
-    g.add_argument("--full", dest="preset", action="store_const", const="full")
+    g.add_argument("--quick", dest="preset", action="store_const", const="quick",
+                   help="the quick presets (the default)")
+    g.add_argument("--full", dest="preset", action="store_const", const="full",
+                   help="the full presets")
     p.set_defaults(preset="quick")
-    p.add_argument("--jobs", type=_jobs, default=-1, metavar="N",
-                   help="worker processes (default: all)")
-    p.add_argument("--scheduler", metavar="ADDRESS", default=None, type=_address)
-    p.add_argument("--results", default="results", metavar="DIR")
-    p.add_argument("--figures", default="figures", metavar="DIR")
-    p.add_argument("--experiments", default="experiments", metavar="DIR",
-                   help="folder of experiment TOML files (default: ./experiments)")
-    p.add_argument("--fresh", action="store_true", help="discard previous results first")
-    p.add_argument("--no-progress", action="store_true")
-    _run_options(p)
+    _results_option(p)
+    _figures_option(p)
+    _experiments_option(p)
+    _run_options(p, jobs=-1)
 
-    p = sub.add_parser("bench", help="benchmarks against peer libraries")
+    p = sub.add_parser("bench", help="benchmarks against peer libraries", formatter_class=fmt,
+                       description="Benchmarks against peers measured in the same run.")
     p.add_argument("--json", action="store_true", help='print {"results": [...]} only')
     p.add_argument("--quick", action="store_true", help="small sizes")
     p.add_argument("--topic", action="append", metavar="NAME",
-                   help="only this topic (repeatable)")
+                   help=f"only this topic, repeatable (choose from {', '.join(bench.TOPICS)};"
+                   " default: all)")
     return parser
+
+
+def _experiment_path(item: str, folder: str | Path) -> Path:
+    """An experiment given as a TOML file or as a name in ``folder``."""
+    p = Path(item)
+    if p.is_file():
+        return p
+    by_name = Path(folder) / f"{item}.toml"
+    if p.suffix != ".toml" and by_name.is_file():
+        return by_name
+    if p.suffix == ".toml":
+        raise _UsageError(f"no such experiment file: {item}")
+    raise _UsageError(f"unknown experiment {item!r} (no file {item!r}, no {by_name})")
 
 
 def _experiment_files(folder: str | Path) -> list[Path]:
@@ -182,12 +234,7 @@ def _experiment_files(folder: str | Path) -> list[Path]:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    path = Path(args.file)
-    by_name = Path("experiments") / f"{args.file}.toml"  # an experiment name, from the repo root
-    if not path.is_file() and path.suffix != ".toml" and by_name.is_file():
-        path = by_name
-    if not path.is_file():
-        raise _UsageError(f"no such experiment file: {args.file}")
+    path = _experiment_path(args.file, args.experiments)
     _writable_dir(args.results, "--results")
     res = runner.run_experiment(
         path,
@@ -219,22 +266,15 @@ def _print_run(res: runner.RunResult) -> None:
 def _cmd_figures(args: argparse.Namespace) -> int:
     if not Path(args.results).is_dir():
         raise _UsageError(f"no results folder {args.results!r}; run experiments first")
-    _writable_dir(args.out, "--out")
-    if args.experiments:
-        files = []
-        for item in args.experiments:
-            p = Path(item)
-            if p.suffix != ".toml":
-                p = Path(args.experiments_dir) / f"{item}.toml"
-            if not p.is_file():
-                raise _UsageError(f"unknown experiment {item!r} (no {p})")
-            files.append(p)
+    _writable_dir(args.figures, "--figures")
+    if args.names:
+        files = [_experiment_path(item, args.experiments) for item in args.names]
     else:
-        files = _experiment_files(args.experiments_dir)
-    written = runner.make_figures(files, args.results, args.out)
-    _write_figure_index(args.out, files)
+        files = _experiment_files(args.experiments)
+    written = runner.make_figures(files, args.results, args.figures)
+    _write_figure_index(args.figures, files)
     n = sum(len(v) for v in written.values())
-    print(f"{n} figure files written to {args.out}/ for {len(written)} experiments")
+    print(f"{n} figure files written to {args.figures}/ for {len(written)} experiments")
     return 0
 
 
