@@ -22,7 +22,7 @@ import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from slam_theory import __version__, bench, report, runner
 from slam_theory.errors import (
@@ -292,6 +292,39 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def trial_costs(experiments: str | Path, preset: str) -> dict[str, float]:
+    """Seconds per trial of each experiment, from ``benchmarks/sweep.json`` next to the
+    experiments folder (written by ``tools/sweep_bench.py``) when it measured ``preset``;
+    empty if there is none."""
+    path = Path(experiments).resolve().parent / "benchmarks" / "sweep.json"
+    try:
+        data = json.loads(path.read_text())
+        if data.get("preset") != preset:
+            return {}
+        return {name: float(m["mean_trial_s"]) for name, m in data["experiments"].items()
+                if float(m["mean_trial_s"]) > 0}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def _whole_run_bar(files: list[Path], args: argparse.Namespace) -> tuple[Any, dict[str, float]]:
+    """One tqdm bar over every experiment's pending trials, each weighted by its cost."""
+    from tqdm.auto import tqdm
+
+    costs = trial_costs(args.experiments, args.preset)
+    default = sorted(costs.values())[len(costs) // 2] if costs else 1.0
+    weight = {f.stem: costs.get(f.stem, default) for f in files}
+    total = sum(weight[f.stem] * runner.pending_trials(f, args.preset, args.results,
+                                                       args.fresh) for f in files)
+    unit = "s" if costs else "trial"  # estimated single-worker seconds, or trials
+    bar = tqdm(total=round(total, 3), desc=f"reproduce ({args.preset})", unit=unit,
+               file=sys.stderr, disable=args.no_progress, dynamic_ncols=True, smoothing=0.05,
+               mininterval=0.2 if sys.stderr.isatty() else 10.0,
+               bar_format="{l_bar}{bar}| {n:.0f}/{total:.0f} {unit} [{elapsed}<{remaining}]"
+               "{postfix}")
+    return bar, weight
+
+
 def _cmd_reproduce(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     files = _experiment_files(args.experiments)
@@ -299,6 +332,24 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
     _writable_dir(args.figures, "--figures")
     for f in files:  # validate everything before running anything
         runner.load_config(f, args.preset)
+    bar, weight = _whole_run_bar(files, args)
+    try:
+        n_failed_trials, failed = _reproduce_runs(files, args, bar, weight)
+    finally:
+        bar.close()
+    written = runner.make_figures(files, args.results, args.figures)
+    _write_figure_index(args.figures, files)
+    n_fig = sum(len(v) for v in written.values())
+    rep = report.write_report(args.results)
+    print(f"results: {args.results}/  figures: {args.figures}/ ({n_fig} files)  report: {rep}")
+    tail = f"; FAILED: {', '.join(failed)}" if failed else ""
+    print(f"reproduce ({args.preset}): {len(files) - len(failed)}/{len(files)} experiments in "
+          f"{time.perf_counter() - t0:.1f} s, {n_failed_trials} failed trials{tail}")
+    return 1 if failed or (args.strict and n_failed_trials) else 0
+
+
+def _reproduce_runs(files: list[Path], args: argparse.Namespace, bar: Any,
+                    weight: dict[str, float]) -> tuple[int, list[str]]:
     failed: list[str] = []
     n_failed_trials = 0
     for f in files:
@@ -310,7 +361,8 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
                 scheduler=args.scheduler,
                 results_dir=args.results,
                 fresh=args.fresh,
-                progress=not args.no_progress,
+                progress=bar,
+                progress_weight=weight[f.stem],
                 scheduler_timeout=args.scheduler_timeout,
             )
         except (ConfigError, StoreError, SchedulerError, _UsageError, KeyboardInterrupt):
@@ -326,15 +378,7 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
             continue
         _print_run(res)
         n_failed_trials += res.n_failed
-    written = runner.make_figures(files, args.results, args.figures)
-    _write_figure_index(args.figures, files)
-    n_fig = sum(len(v) for v in written.values())
-    rep = report.write_report(args.results)
-    print(f"results: {args.results}/  figures: {args.figures}/ ({n_fig} files)  report: {rep}")
-    tail = f"; FAILED: {', '.join(failed)}" if failed else ""
-    print(f"reproduce ({args.preset}): {len(files) - len(failed)}/{len(files)} experiments in "
-          f"{time.perf_counter() - t0:.1f} s, {n_failed_trials} failed trials{tail}")
-    return 1 if failed or (args.strict and n_failed_trials) else 0
+    return n_failed_trials, failed
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:

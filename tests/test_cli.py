@@ -294,3 +294,36 @@ def test_bench_table_fits_100_columns() -> None:
     text = bench.format_table([long, {**long, "peer": "another long peer " * 6}])
     assert max(len(line) for line in text.splitlines()) <= 100
     assert "[1] a very long peer" in text and "[2] another long peer" in text
+
+
+def _tiny_experiments(tmp_path: Path) -> Path:
+    exps = tmp_path / "exps"
+    exps.mkdir()
+    for name, n in (("one", "[1, 2, 3]"), ("two", "[4, 5]")):
+        text = GOOD.format(name=name).replace(
+            "experiments.halfspace_trial:halfspace_error", "sweep_trials:noisy_sum")
+        _write(exps, name, text.replace("n = [1]", f"n = {n}"))
+    return exps
+
+
+def test_reproduce_shows_one_bar_over_all_trials(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    _allow_test_trials(monkeypatch)
+    exps = _tiny_experiments(tmp_path)
+    argv = ["reproduce", "--jobs", "1", "--experiments", str(exps), "--results",
+            str(tmp_path / "res"), "--figures", str(tmp_path / "figs")]
+    assert cli.main(argv) == 0
+    err = capsys.readouterr().err
+    assert "reproduce (quick)" in err and "5/5 trial" in err
+    assert "one (quick)" not in err and "two (quick)" not in err  # no per-experiment bars
+    # weighted by the measured cost per trial, in seconds
+    (tmp_path / "benchmarks").mkdir()
+    (tmp_path / "benchmarks" / "sweep.json").write_text(json.dumps(
+        {"preset": "quick", "experiments": {"one": {"mean_trial_s": 2.0},
+                                            "two": {"mean_trial_s": 10.0}}}))
+    assert cli.trial_costs(exps, "quick") == {"one": 2.0, "two": 10.0}
+    assert cli.trial_costs(exps, "full") == {}
+    assert cli.main([*argv, "--fresh"]) == 0
+    assert "26/26 s" in capsys.readouterr().err  # 3 x 2 s + 2 x 10 s
+    assert cli.main([*argv, "--no-progress"]) == 0  # nothing pending, and no bar at all
+    assert "reproduce (quick)" not in capsys.readouterr().err
