@@ -75,7 +75,8 @@ def main(argv: list[str] | None = None) -> int:
     out: dict[str, Any] = {"experiment": args.experiment, "preset": args.preset,
                            "trials": len(runner.expand_trials(runner.load_config(
                                path, args.preset))),
-                           "cpu_count": os.cpu_count(), "versions": versions(), "runs": []}
+                           "cpu_count": os.cpu_count(), "versions": versions(), "runs": [],
+                           "load_average_start": round(os.getloadavg()[0], 2)}
     try:
         _run(path, args.preset, tmp / "warm", n_jobs=1)
         csvs = set()
@@ -103,6 +104,7 @@ def main(argv: list[str] | None = None) -> int:
         out["identical_rows"] = len(csvs) == 1
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    out["load_average_end"] = round(os.getloadavg()[0], 2)
     Path(args.out).write_text(json.dumps(out, indent=1, sort_keys=True) + "\n")
     print(f"identical rows on every backend: {out.get('identical_rows')} -> {args.out}")
     return 0 if out.get("identical_rows") else 1

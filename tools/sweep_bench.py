@@ -75,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     out: dict[str, Any] = {"preset": args.preset, "jobs": args.jobs,
                            "scheduler": "dask" if args.scheduler else "loky",
                            "cpu_count": os.cpu_count(), "machine": platform.machine(),
+                           "load_average_start": round(os.getloadavg()[0], 2),
                            "versions": versions(), "experiments": {}}
     try:
         for f in files:
@@ -106,8 +107,10 @@ def main(argv: list[str] | None = None) -> int:
                   f"{SPEEDUP_TARGET}); identical rows: {same}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    out["load_average_end"] = round(os.getloadavg()[0], 2)
     Path(args.out).write_text(json.dumps(out, indent=1, sort_keys=True) + "\n")
-    print(f"total {out.get('total_wall_s')} s -> {args.out}")
+    print(f"total {out.get('total_wall_s')} s -> {args.out} (load average "
+          f"{out['load_average_start']} -> {out['load_average_end']} on {os.cpu_count()} cores)")
     return 0
 
 
