@@ -10,8 +10,10 @@ variable ``SLAM_THEORY_DATA``, names the folder of local data sets such as CIFAR
 trial is an outcome: the run goes on, ends with a one-line count of the failures, and exits
 non-zero (status 1) only with ``--strict``.
 
-``reproduce`` and ``figures`` look for the experiment files in ``./experiments`` (the repo's
-top-level folder): run them from the repository root, or pass ``--experiments DIR``.
+Every subcommand spells its folders the same way: ``--results DIR``, ``--figures DIR`` and
+``--experiments DIR`` (the experiment TOML files, ``./experiments`` by default: run from the
+repository root or pass it); an experiment is named by its TOML file or by its name
+(``run rate_eps``). The old spellings ``figures --out`` and ``--experiments-dir`` still work.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from slam_theory import __version__, bench, report, runner
 from slam_theory.data.real import DATA_ENV
@@ -39,6 +41,17 @@ from slam_theory.errors import (
 from slam_theory.errors import UsageError as _UsageError
 
 PROG = "slam-theory"
+
+
+class _Help(argparse.ArgumentDefaultsHelpFormatter):
+    """Help with ``(default: ...)`` after every option that has a value by default (not after
+    on/off flags, nor where the help already says it)."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if "(default" in text or action.default is None or action.nargs == 0:
+            return text
+        return super()._get_help_string(action) or text
 
 
 class _Parser(argparse.ArgumentParser):
@@ -95,11 +108,18 @@ def _address(text: str) -> str:
     return text
 
 
-def _run_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--strict", action="store_true",
-                   help="exit with status 1 if any trial failed (default: record and go on)")
+def _run_options(p: argparse.ArgumentParser, jobs: int) -> None:
+    p.add_argument("--jobs", type=_jobs, default=jobs, metavar="N",
+                   help="worker processes (-1: all cores)")
+    p.add_argument("--scheduler", metavar="ADDRESS", default=None, type=_address,
+                   help="dask.distributed scheduler address, e.g. tcp://host:8786 (default: "
+                   "local loky processes)")
     p.add_argument("--scheduler-timeout", type=_seconds, default=20.0, metavar="S",
-                   help="seconds to wait for the scheduler to answer (default: 20)")
+                   help="seconds to wait for the scheduler to answer")
+    p.add_argument("--fresh", action="store_true", help="discard previous results first")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--strict", action="store_true",
+                   help="exit with status 1 if any trial failed (else record them and go on)")
     p.add_argument("--data-dir", metavar="DIR", default=None,
                    help=f"folder of local data sets (CIFAR pickles); sets {DATA_ENV} for the "
                    "run (default: the environment's)")
@@ -114,6 +134,25 @@ def _set_data_dir(path: str | None) -> None:
     if not d.is_dir():
         raise _UsageError(f"--data-dir {path!r} is not an existing folder")
     os.environ[DATA_ENV] = str(d.resolve())
+
+
+def _results_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--results", default="results", metavar="DIR",
+                   help="results root: one folder per experiment")
+
+
+def _experiments_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--experiments", default="experiments", metavar="DIR",
+                   help="folder of the experiment TOML files (experiment names are looked "
+                   "up there)")
+    p.add_argument("--experiments-dir", dest="experiments", default=argparse.SUPPRESS,
+                   help=argparse.SUPPRESS)  # the old spelling of figures
+
+
+def _figures_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--figures", default="figures", metavar="DIR", help="figures folder")
+    p.add_argument("--out", dest="figures", default=argparse.SUPPRESS,
+                   help=argparse.SUPPRESS)  # the old spelling of figures
 
 
 def _writable_dir(path: str | Path, flag: str) -> Path:
@@ -131,61 +170,74 @@ def _writable_dir(path: str | Path, flag: str) -> Path:
 
 
 def _build_parser() -> _Parser:
+    fmt = _Help
     parser = _Parser(
         prog=PROG,
         description="Run the slam-theory experiments, draw their figures, write the report.",
-        epilog="reproduce/figures read ./experiments: run them from the repository root or "
-        "pass --experiments DIR.",
+        epilog="Experiments are named by TOML file or by name (looked up in --experiments, "
+        "./experiments by default: run from the repository root or pass --experiments DIR).",
+        formatter_class=fmt,
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
 
-    p = sub.add_parser("run", help="run (or resume) one experiment")
-    p.add_argument("file", metavar="FILE.toml", help="experiment config")
-    p.add_argument("--preset", default="quick", help="preset: quick (default) or full")
-    p.add_argument("--jobs", type=_jobs, default=1, metavar="N",
-                   help="worker processes (-1: all cores)")
-    p.add_argument("--scheduler", metavar="ADDRESS", default=None, type=_address,
-                   help="dask.distributed scheduler address, e.g. tcp://host:8786")
-    p.add_argument("--results", default="results", metavar="DIR", help="results root")
-    p.add_argument("--fresh", action="store_true", help="discard previous results first")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
-    _run_options(p)
+    p = sub.add_parser("run", help="run (or resume) one experiment", formatter_class=fmt,
+                       description="Run (or resume) one experiment.")
+    p.add_argument("file", metavar="EXPERIMENT",
+                   help="an experiment TOML file, or its name (e.g. rate_eps)")
+    p.add_argument("--preset", default="quick", help="preset: quick or full")
+    _results_option(p)
+    _experiments_option(p)
+    _run_options(p, jobs=1)
 
-    p = sub.add_parser("figures", help="draw figures from existing results")
-    p.add_argument("experiments", nargs="*", metavar="EXPERIMENT",
-                   help="experiment names or TOML files (default: all)")
-    p.add_argument("--results", default="results", metavar="DIR")
-    p.add_argument("--out", default="figures", metavar="DIR")
-    p.add_argument("--experiments-dir", "--experiments", dest="experiments_dir",
-                   default="experiments", metavar="DIR", help="where the TOML files are")
+    p = sub.add_parser("figures", help="draw figures from existing results",
+                       formatter_class=fmt, description="Draw figures from existing results.")
+    p.add_argument("names", nargs="*", metavar="EXPERIMENT",
+                   help="experiment names or TOML files (default: all in --experiments)")
+    _results_option(p)
+    _figures_option(p)
+    _experiments_option(p)
 
-    p = sub.add_parser("report", help="write results/REPORT.md from the summaries")
-    p.add_argument("--results", default="results", metavar="DIR")
+    p = sub.add_parser("report", help="write results/REPORT.md from the summaries",
+                       formatter_class=fmt, description="Write REPORT.md from the summaries.")
+    _results_option(p)
 
-    p = sub.add_parser("reproduce", help="run every experiment, then figures and report")
+    p = sub.add_parser("reproduce", help="run every experiment, then figures and report",
+                       formatter_class=fmt,
+                       description="Run every experiment, then the figures and the report.")
     g = p.add_mutually_exclusive_group()
-    g.add_argument("--quick", dest="preset", action="store_const", const="quick")
-    g.add_argument("--full", dest="preset", action="store_const", const="full")
+    g.add_argument("--quick", dest="preset", action="store_const", const="quick",
+                   help="the quick presets (the default)")
+    g.add_argument("--full", dest="preset", action="store_const", const="full",
+                   help="the full presets")
     p.set_defaults(preset="quick")
-    p.add_argument("--jobs", type=_jobs, default=-1, metavar="N",
-                   help="worker processes (default: all)")
-    p.add_argument("--scheduler", metavar="ADDRESS", default=None, type=_address)
-    p.add_argument("--results", default="results", metavar="DIR")
-    p.add_argument("--figures", default="figures", metavar="DIR")
-    p.add_argument("--experiments", default="experiments", metavar="DIR",
-                   help="folder of experiment TOML files (default: ./experiments)")
-    p.add_argument("--fresh", action="store_true", help="discard previous results first")
-    p.add_argument("--no-progress", action="store_true")
-    _run_options(p)
+    _results_option(p)
+    _figures_option(p)
+    _experiments_option(p)
+    _run_options(p, jobs=-1)
 
-    p = sub.add_parser("bench", help="benchmarks against peer libraries")
+    p = sub.add_parser("bench", help="benchmarks against peer libraries", formatter_class=fmt,
+                       description="Benchmarks against peers measured in the same run.")
     p.add_argument("--json", action="store_true", help='print {"results": [...]} only')
     p.add_argument("--quick", action="store_true", help="small sizes")
     p.add_argument("--topic", action="append", metavar="NAME",
-                   help="only this topic (repeatable)")
+                   help=f"only this topic, repeatable (choose from {', '.join(bench.TOPICS)};"
+                   " default: all)")
     return parser
+
+
+def _experiment_path(item: str, folder: str | Path) -> Path:
+    """An experiment given as a TOML file or as a name in ``folder``."""
+    p = Path(item)
+    if p.is_file():
+        return p
+    by_name = Path(folder) / f"{item}.toml"
+    if p.suffix != ".toml" and by_name.is_file():
+        return by_name
+    if p.suffix == ".toml":
+        raise _UsageError(f"no such experiment file: {item}")
+    raise _UsageError(f"unknown experiment {item!r} (no file {item!r}, no {by_name})")
 
 
 def _experiment_files(folder: str | Path) -> list[Path]:
@@ -202,14 +254,9 @@ def _experiment_files(folder: str | Path) -> list[Path]:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    path = Path(args.file)
-    by_name = Path("experiments") / f"{args.file}.toml"  # an experiment name, from the repo root
-    if not path.is_file() and path.suffix != ".toml" and by_name.is_file():
-        path = by_name
-    if not path.is_file():
-        raise _UsageError(f"no such experiment file: {args.file}")
-    _writable_dir(args.results, "--results")
+    path = _experiment_path(args.file, args.experiments)
     _set_data_dir(args.data_dir)
+    _writable_dir(args.results, "--results")
     res = runner.run_experiment(
         path,
         preset=args.preset,
@@ -240,22 +287,15 @@ def _print_run(res: runner.RunResult) -> None:
 def _cmd_figures(args: argparse.Namespace) -> int:
     if not Path(args.results).is_dir():
         raise _UsageError(f"no results folder {args.results!r}; run experiments first")
-    _writable_dir(args.out, "--out")
-    if args.experiments:
-        files = []
-        for item in args.experiments:
-            p = Path(item)
-            if p.suffix != ".toml":
-                p = Path(args.experiments_dir) / f"{item}.toml"
-            if not p.is_file():
-                raise _UsageError(f"unknown experiment {item!r} (no {p})")
-            files.append(p)
+    _writable_dir(args.figures, "--figures")
+    if args.names:
+        files = [_experiment_path(item, args.experiments) for item in args.names]
     else:
-        files = _experiment_files(args.experiments_dir)
-    written = runner.make_figures(files, args.results, args.out)
-    _write_figure_index(args.out, files)
+        files = _experiment_files(args.experiments)
+    written = runner.make_figures(files, args.results, args.figures)
+    _write_figure_index(args.figures, files)
     n = sum(len(v) for v in written.values())
-    print(f"{n} figure files written to {args.out}/ for {len(written)} experiments")
+    print(f"{n} figure files written to {args.figures}/ for {len(written)} experiments")
     return 0
 
 
@@ -273,6 +313,39 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def trial_costs(experiments: str | Path, preset: str) -> dict[str, float]:
+    """Seconds per trial of each experiment, from ``benchmarks/sweep.json`` next to the
+    experiments folder (written by ``tools/sweep_bench.py``) when it measured ``preset``;
+    empty if there is none."""
+    path = Path(experiments).resolve().parent / "benchmarks" / "sweep.json"
+    try:
+        data = json.loads(path.read_text())
+        if data.get("preset") != preset:
+            return {}
+        return {name: float(m["mean_trial_s"]) for name, m in data["experiments"].items()
+                if float(m["mean_trial_s"]) > 0}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def _whole_run_bar(files: list[Path], args: argparse.Namespace) -> tuple[Any, dict[str, float]]:
+    """One tqdm bar over every experiment's pending trials, each weighted by its cost."""
+    from tqdm.auto import tqdm
+
+    costs = trial_costs(args.experiments, args.preset)
+    default = sorted(costs.values())[len(costs) // 2] if costs else 1.0
+    weight = {f.stem: costs.get(f.stem, default) for f in files}
+    total = sum(weight[f.stem] * runner.pending_trials(f, args.preset, args.results,
+                                                       args.fresh) for f in files)
+    unit = "s" if costs else "trial"  # estimated single-worker seconds, or trials
+    bar = tqdm(total=round(total, 3), desc=f"reproduce ({args.preset})", unit=unit,
+               file=sys.stderr, disable=args.no_progress, dynamic_ncols=True, smoothing=0.05,
+               mininterval=0.2 if sys.stderr.isatty() else 10.0,
+               bar_format="{l_bar}{bar}| {n:.0f}/{total:.0f} {unit} [{elapsed}<{remaining}]"
+               "{postfix}")
+    return bar, weight
+
+
 def _cmd_reproduce(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     files = _experiment_files(args.experiments)
@@ -281,6 +354,26 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
     _set_data_dir(args.data_dir)
     for f in files:  # validate everything before running anything
         runner.load_config(f, args.preset)
+    bar, weight = _whole_run_bar(files, args)
+    try:
+        n_failed_trials, failed, skipped = _reproduce_runs(files, args, bar, weight)
+    finally:
+        bar.close()
+    written = runner.make_figures(files, args.results, args.figures)
+    _write_figure_index(args.figures, files)
+    n_fig = sum(len(v) for v in written.values())
+    rep = report.write_report(args.results)
+    print(f"results: {args.results}/  figures: {args.figures}/ ({n_fig} files)  report: {rep}")
+    tail = f"; skipped (data not here): {', '.join(skipped)}" if skipped else ""
+    tail += f"; FAILED: {', '.join(failed)}" if failed else ""
+    n_ok = len(files) - len(failed) - len(skipped)
+    print(f"reproduce ({args.preset}): {n_ok}/{len(files)} experiments in "
+          f"{time.perf_counter() - t0:.1f} s, {n_failed_trials} failed trials{tail}")
+    return 1 if failed or (args.strict and n_failed_trials) else 0
+
+
+def _reproduce_runs(files: list[Path], args: argparse.Namespace, bar: Any,
+                    weight: dict[str, float]) -> tuple[int, list[str], list[str]]:
     failed: list[str] = []
     skipped: list[str] = []
     n_failed_trials = 0
@@ -293,15 +386,16 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
                 scheduler=args.scheduler,
                 results_dir=args.results,
                 fresh=args.fresh,
-                progress=not args.no_progress,
+                progress=bar,
+                progress_weight=weight[f.stem],
                 scheduler_timeout=args.scheduler_timeout,
             )
+        except (ConfigError, StoreError, SchedulerError, _UsageError, KeyboardInterrupt):
+            raise  # the user must act before any other experiment can run
         except DataUnavailableError as exc:  # e.g. no CIFAR here: skipped, not failed
             sys.stderr.write(f"{PROG}: skipping {f.stem}: {' '.join(str(exc).split())}\n")
             skipped.append(f.stem)
             continue
-        except (ConfigError, StoreError, SchedulerError, _UsageError, KeyboardInterrupt):
-            raise  # the user must act before any other experiment can run
         except TrialError as exc:  # e.g. its analysis had too few successful trials
             sys.stderr.write(f"{PROG}: experiment {f.stem} failed: {exc}\n")
             failed.append(f.stem)
@@ -313,17 +407,7 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
             continue
         _print_run(res)
         n_failed_trials += res.n_failed
-    written = runner.make_figures(files, args.results, args.figures)
-    _write_figure_index(args.figures, files)
-    n_fig = sum(len(v) for v in written.values())
-    rep = report.write_report(args.results)
-    print(f"results: {args.results}/  figures: {args.figures}/ ({n_fig} files)  report: {rep}")
-    tail = f"; skipped (data not here): {', '.join(skipped)}" if skipped else ""
-    tail += f"; FAILED: {', '.join(failed)}" if failed else ""
-    n_ok = len(files) - len(failed) - len(skipped)
-    print(f"reproduce ({args.preset}): {n_ok}/{len(files)} experiments in "
-          f"{time.perf_counter() - t0:.1f} s, {n_failed_trials} failed trials{tail}")
-    return 1 if failed or (args.strict and n_failed_trials) else 0
+    return n_failed_trials, failed, skipped
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:

@@ -179,3 +179,151 @@ def test_bench_skips_missing_topics() -> None:
     with pytest.raises(ValueError, match="unknown bench topic"):
         bench.run_all(topics=["nope"])
     assert "no benchmark results" in bench.format_table([])
+
+
+def _subparsers() -> dict[str, object]:
+    parser = cli._build_parser()
+    action = next(a for a in parser._actions if a.dest == "command")
+    return dict(action.choices)
+
+
+def test_every_option_has_help_and_shows_its_default() -> None:
+    for name, sub in _subparsers().items():
+        text = sub.format_help()
+        for action in sub._actions:
+            if action.help == "==SUPPRESS==":
+                assert not any(o in text.split() for o in action.option_strings)  # hidden
+                continue
+            assert action.help, f"{name} {action.option_strings or action.dest}: no help"
+            if action.option_strings and action.nargs != 0 and action.default not in (
+                    None, "==SUPPRESS=="):
+                assert f"(default: {action.default}" in " ".join(text.split()), (
+                    name, action.option_strings)
+
+
+def test_the_same_folder_flags_everywhere() -> None:
+    subs = _subparsers()
+    flags = {n: {o for a in s._actions for o in a.option_strings} for n, s in subs.items()}
+    for name in ("run", "figures", "report", "reproduce"):
+        assert "--results" in flags[name]
+    for name in ("figures", "reproduce"):
+        assert {"--figures", "--experiments"} <= flags[name]
+    assert "--experiments" in flags["run"]
+    assert "--out" in flags["figures"] and "--experiments-dir" in flags["figures"]  # aliases
+    assert "--out" not in subs["figures"].format_help()
+
+
+def test_names_work_where_files_do_and_old_spellings_still_parse(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    _allow_test_trials(monkeypatch)
+    exps = tmp_path / "exps"
+    exps.mkdir()
+    text = GOOD.format(name="tiny").replace("experiments.halfspace_trial:halfspace_error",
+                                           "sweep_trials:noisy_sum")
+    text = text.replace("root_seed = 1", 'root_seed = 1\nfigures = ["sweep_trials:one_figure"]')
+    _write(exps, "tiny", text)
+    res = tmp_path / "res"
+    assert cli.main(["run", "tiny", "--experiments", str(exps), "--results", str(res),
+                     "--no-progress"]) == 0
+    assert cli.main(["run", "tiny", "--results", str(res), "--no-progress"]) == 2  # not here
+    assert "unknown experiment 'tiny'" in capsys.readouterr().err
+    assert cli.main(["figures", "tiny", "--experiments", str(exps), "--results", str(res),
+                     "--figures", str(tmp_path / "f1")]) == 0
+    assert (tmp_path / "f1" / "tiny.txt").exists()
+    assert cli.main(["figures", "tiny", "--experiments-dir", str(exps), "--results", str(res),
+                     "--out", str(tmp_path / "f2")]) == 0
+    assert (tmp_path / "f2" / "tiny.txt").exists()
+    assert not list(res.glob(".*.lock"))
+
+
+def test_no_lock_file_is_left_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """After a run, a refused resume (other config) and a failing --strict run."""
+    _allow_test_trials(monkeypatch)
+    res = tmp_path / "res"
+    good = GOOD.format(name="lk").replace("experiments.halfspace_trial:halfspace_error",
+                                         "sweep_trials:failing")
+    path = _write(tmp_path, "lk", good)
+    assert cli.main(["run", str(path), "--results", str(res), "--no-progress"]) == 0
+    path.write_text(good.replace("n = [1]", "n = [3]"))  # another config: refused
+    assert cli.main(["run", str(path), "--results", str(res), "--no-progress"]) == 2
+    assert cli.main(["run", str(path), "--results", str(res), "--no-progress", "--fresh",
+                     "--strict"]) == 1  # n = 3 fails
+    capsys.readouterr()
+    assert not list(res.glob(".*.lock")) and not list(res.glob("**/*-wal"))
+
+
+@pytest.mark.parametrize("argv_tail", [
+    ["--scheduler", "http://host:1"], ["--scheduler", "host"], ["--jobs", "100000"],
+    ["--scheduler-timeout", "inf"], ["--results", "{file}"], ["--results", "{ro}/res"],
+])
+def test_bad_run_options_are_one_line(tmp_path: Path, argv_tail: list[str],
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "afile").write_text("x")
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    immutable = subprocess.run(["chattr", "+i", str(ro)], capture_output=True).returncode == 0
+    if "{ro}/res" in argv_tail and not immutable:
+        pytest.skip("no way to make a read-only folder here")
+    try:
+        tail = [a.replace("{file}", str(tmp_path / "afile")).replace("{ro}", str(ro))
+                for a in argv_tail]
+        path = _write(tmp_path, "exp", GOOD.format(name="exp"))
+        assert cli.main(["run", str(path), *tail]) == 2
+    finally:
+        subprocess.run(["chattr", "-i", str(ro)], capture_output=True)
+    err = capsys.readouterr().err
+    assert err.startswith("slam-theory: error:") and err.count("\n") == 1, err
+
+
+def test_a_misspelt_learner_is_refused_when_the_config_loads(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = (Path(__file__).resolve().parent.parent / "experiments" / "rate_eps.toml").read_text()
+    path = _write(tmp_path, "rate_eps", text.replace('"hinge"]', '"hnige"]'))
+    assert cli.main(["run", str(path), "--results", str(tmp_path / "res")]) == 2
+    err = capsys.readouterr().err
+    assert "learner must be one of" in err and "'hnige'" in err and err.count("\n") == 1
+    assert not (tmp_path / "res").exists()  # nothing written
+
+
+def test_bench_table_fits_100_columns() -> None:
+    long = {"name": "n" * 60, "ours_s": 0.123456, "peer": "a very long peer " * 8,
+            "peer_s": 12345.6, "ratio": 1.5, "target": 2.0, "met": False,
+            "notes": "word " * 60}
+    text = bench.format_table([long, {**long, "peer": "another long peer " * 6}])
+    assert max(len(line) for line in text.splitlines()) <= 100
+    assert "[1] a very long peer" in text and "[2] another long peer" in text
+
+
+def _tiny_experiments(tmp_path: Path) -> Path:
+    exps = tmp_path / "exps"
+    exps.mkdir()
+    for name, n in (("one", "[1, 2, 3]"), ("two", "[4, 5]")):
+        text = GOOD.format(name=name).replace(
+            "experiments.halfspace_trial:halfspace_error", "sweep_trials:noisy_sum")
+        _write(exps, name, text.replace("n = [1]", f"n = {n}"))
+    return exps
+
+
+def test_reproduce_shows_one_bar_over_all_trials(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    _allow_test_trials(monkeypatch)
+    exps = _tiny_experiments(tmp_path)
+    argv = ["reproduce", "--jobs", "1", "--experiments", str(exps), "--results",
+            str(tmp_path / "res"), "--figures", str(tmp_path / "figs")]
+    assert cli.main(argv) == 0
+    err = capsys.readouterr().err
+    assert "reproduce (quick)" in err and "5/5 trial" in err
+    assert "one (quick)" not in err and "two (quick)" not in err  # no per-experiment bars
+    # weighted by the measured cost per trial, in seconds
+    (tmp_path / "benchmarks").mkdir()
+    (tmp_path / "benchmarks" / "sweep.json").write_text(json.dumps(
+        {"preset": "quick", "experiments": {"one": {"mean_trial_s": 2.0},
+                                            "two": {"mean_trial_s": 10.0}}}))
+    assert cli.trial_costs(exps, "quick") == {"one": 2.0, "two": 10.0}
+    assert cli.trial_costs(exps, "full") == {}
+    assert cli.main([*argv, "--fresh"]) == 0
+    assert "26/26 s" in capsys.readouterr().err  # 3 x 2 s + 2 x 10 s
+    assert cli.main([*argv, "--no-progress"]) == 0  # nothing pending, and no bar at all
+    assert "reproduce (quick)" not in capsys.readouterr().err

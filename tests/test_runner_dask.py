@@ -138,3 +138,26 @@ def test_scheduler_killed_mid_run_ends_in_one_line_and_resumes(tmp_path: Path,
         ref_dir / "lost" / "trials.csv").read_bytes()
     assert not (res_dir / ".lost.lock").exists()
     shutil.rmtree(tmp_path / "exp")
+
+
+def test_batches_cover_every_trial_once_in_order() -> None:
+    from slam_theory.runner.executor import batches
+
+    for n in (0, 1, 7, 100, 1001):
+        for slots in (1, 2, 5):
+            bs = batches(list(range(n)), slots)
+            assert [x for b in bs for x in b] == list(range(n))
+            assert all(bs) and (n == 0 or len(bs) <= slots * 8)
+
+
+def test_a_batch_gives_the_outcomes_of_its_trials_one_by_one() -> None:
+    """Batching changes no number: each trial keeps its own seed."""
+    sys.path.insert(0, str(FIXTURES))
+    import sweep_trials
+
+    from slam_theory.runner.executor import execute, execute_batch
+
+    args = [({"n": n}, 11, (n, 0), f"k{n}") for n in (3, 5, 8)]
+    one = [execute(sweep_trials.noisy_sum, True, *a) for a in args]
+    batch = execute_batch(sweep_trials.noisy_sum, True, args)
+    assert [(o.key, o.rows) for o in one] == [(o.key, o.rows) for o in batch]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import math
 import sys
+import textwrap
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -88,31 +89,64 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
-def format_table(results: Sequence[dict[str, Any]]) -> str:
-    """Format results as a plain-text table.
+def format_table(results: Sequence[dict[str, Any]], width: int = 100) -> str:
+    """Format results as a plain-text table no wider than ``width`` columns.
 
     Parameters
     ----------
     results : sequence of dict
         Output of :func:`run_all`.
+    width : int, default=100
+        Longest line. Peers too long for the table are numbered (``[1]``) and spelled out
+        under it; names are cut with ``~``; notes are wrapped.
 
     Returns
     -------
     str
         Columns name, ours_s, peer, peer_s, ratio, target, met (ratio = peer_s / ours_s,
         above 1 means we are faster).
+
+    Examples
+    --------
+    >>> r = {"name": "x", "ours_s": 1.0, "peer": "p" * 200, "peer_s": 2.0, "ratio": 2.0,
+    ...      "target": 1.5, "met": True}
+    >>> max(len(line) for line in format_table([r]).splitlines()) <= 100
+    True
     """
     cols = ("name", "ours_s", "peer", "peer_s", "ratio", "target", "met")
     if not results:
         return "no benchmark results"
     rows = [[_fmt(r.get(c)) for c in cols] for r in results]
-    widths = [max(len(c), *(len(row[i]) for row in rows)) for i, c in enumerate(cols)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(cols, widths)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip() for row in rows]
+
+    def widths() -> list[int]:
+        return [max(len(c), *(len(row[i]) for row in rows)) for i, c in enumerate(cols)]
+
+    legend: list[str] = []
+    if sum(widths()) + 2 * (len(cols) - 1) > width:  # peers by number, spelled out below
+        peers = list(dict.fromkeys(row[2] for row in rows))
+        for row in rows:
+            row[2] = f"[{peers.index(row[2]) + 1}]"
+        legend = ["", "peers:"] + [
+            line for i, p in enumerate(peers, 1)
+            for line in textwrap.wrap(f"[{i}] {p}", width, initial_indent="  ",
+                                      subsequent_indent="      ")]
+    spare = width - (sum(widths()) + 2 * (len(cols) - 1))
+    if spare < 0:  # still too wide: cut the names
+        keep = max(8, widths()[0] + spare)
+        for row in rows:
+            if len(row[0]) > keep:
+                row[0] = row[0][: keep - 1] + "~"
+    w = widths()
+    lines = ["  ".join(c.ljust(x) for c, x in zip(cols, w)).rstrip()]
+    lines.append("  ".join("-" * x for x in w))
+    lines += ["  ".join(v.ljust(x) for v, x in zip(row, w)).rstrip() for row in rows]
     n_met = sum(bool(r.get("met")) for r in results)
     lines.append(f"{n_met}/{len(results)} targets met")
+    lines += legend
     notes = [(r.get("name"), r.get("notes")) for r in results if r.get("notes")]
     if notes:
-        lines += ["", "notes:"] + [f"  {name}: {note}" for name, note in notes]
+        lines += ["", "notes:"] + [
+            line for name, note in notes
+            for line in textwrap.wrap(f"{name}: {note}", width, initial_indent="  ",
+                                      subsequent_indent="      ")]
     return "\n".join(lines)

@@ -24,7 +24,13 @@ from slam_theory.runner.executor import IDLE_WORKER_TIMEOUT_S, Outcome, execute
 from slam_theory.runner.figures import collect_captions, make_figures, write_index
 from slam_theory.runner.plan import Trial, expand_trials, stable_ints
 from slam_theory.runner.references import resolve_reference
-from slam_theory.runner.run import RunResult, fingerprint, lock, run_experiment
+from slam_theory.runner.run import (
+    RunResult,
+    fingerprint,
+    lock,
+    pending_trials,
+    run_experiment,
+)
 
 __all__ = [
     "FINGERPRINT_FIELDS",
@@ -48,6 +54,7 @@ __all__ = [
     "load_config",
     "lock",
     "make_figures",
+    "pending_trials",
     "resolve_reference",
     "run_experiment",
     "stable_ints",

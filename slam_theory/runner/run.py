@@ -66,7 +66,7 @@ from slam_theory.runner.executor import Outcome, dask_outcomes, execute, executo
 from slam_theory.runner.plan import Trial, expand_trials
 from slam_theory.runner.references import resolve_reference
 
-__all__ = ["RunResult", "fingerprint", "lock", "run_experiment"]
+__all__ = ["RunResult", "fingerprint", "lock", "pending_trials", "run_experiment"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -221,6 +221,7 @@ def run_experiment(
     *,
     allow_external: bool = False,
     scheduler_timeout: float = 20.0,
+    progress_weight: float = 1.0,
 ) -> RunResult:
     """Run (or resume) one experiment and write its results and summary.
 
@@ -240,12 +241,16 @@ def run_experiment(
         Root of the results; this experiment writes to ``results_dir/<name>/``.
     fresh : bool, default=False
         Delete this experiment's previous results first.
-    progress : bool, default=True
-        Show a tqdm progress bar on stderr.
+    progress : bool or progress bar, default=True
+        Show a tqdm progress bar on stderr; or an object with ``update(n)`` (a caller's bar
+        over several runs, e.g. ``reproduce``'s) that each finished trial advances by
+        ``progress_weight``.
     allow_external : bool, default=False
         Accept references to modules outside ``slam_theory`` (tests).
     scheduler_timeout : float, default=20.0
         Seconds to wait for the scheduler to answer as a dask scheduler.
+    progress_weight : float, default=1.0
+        What one trial adds to a caller's ``progress`` bar (its estimated cost).
 
     Returns
     -------
@@ -296,7 +301,8 @@ def run_experiment(
     root = Path(results_dir)
     with lock(root, config["name"]):
         return _run_locked(config, trials, root / config["name"], n_jobs, scheduler,
-                           float(scheduler_timeout), fresh, progress, allow_external, t_start)
+                           float(scheduler_timeout), fresh, progress, allow_external, t_start,
+                           progress_weight)
 
 
 def _open_store(config: dict[str, Any], out_dir: Path, param_names: list[str],
@@ -319,8 +325,8 @@ def _open_store(config: dict[str, Any], out_dir: Path, param_names: list[str],
 
 def _run_locked(
     config: dict[str, Any], trials: list[Trial], out_dir: Path, n_jobs: int,
-    scheduler: str | None, timeout_s: float, fresh: bool, progress: bool,
-    allow_external: bool, t_start: float,
+    scheduler: str | None, timeout_s: float, fresh: bool, progress: Any,
+    allow_external: bool, t_start: float, weight: float = 1.0,
 ) -> RunResult:
     param_names = sorted(trials[0].params) if trials else []
     store = _open_store(config, out_dir, param_names, fresh)
@@ -351,7 +357,7 @@ def _run_locked(
         try:
             if todo:
                 _run_trials(todo, config, store, allow_external, n_jobs, scheduler,
-                            timeout_s, progress)
+                            timeout_s, progress, weight)
         except BaseException:
             failed = True
             raise
@@ -398,6 +404,35 @@ def _run_locked(
     )
 
 
+def pending_trials(path: str | os.PathLike[str], preset: str = "quick",
+                   results_dir: str | os.PathLike[str] = "results", fresh: bool = False) -> int:
+    """How many trials of an experiment a run would run now (all, if its store is unusable).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     pending_trials({"name": "p", "trial": "experiments.rates:threshold_trial",
+    ...                     "root_seed": 0, "fixed": {}, "grid": {"n": [1, 2]}, "seeds": 3},
+    ...                    results_dir=d)
+    6
+    """
+    config = (config_from_dict(path, preset) if isinstance(path, dict)
+              else load_config(path, preset))
+    trials = expand_trials(config)
+    store_path = Path(results_dir) / config["name"] / STORE_NAME
+    if fresh or not store_path.is_file():
+        return len(trials)
+    try:
+        with TrialStore.read(store_path) as store:
+            if store.meta("fingerprint") != canonical(fingerprint(config)):
+                return len(trials)
+            statuses = store.statuses()
+    except StoreError:
+        return len(trials)
+    return sum(statuses.get(t.key) != "ok" for t in trials)
+
+
 def _failures(store: TrialStore, trials: list[Trial]) -> list[tuple[Trial, str]]:
     by_key = {t.key: t for t in trials}
     return [(by_key[s.key], s.error) for s in store.trials(status="failed") if s.key in by_key]
@@ -405,7 +440,7 @@ def _failures(store: TrialStore, trials: list[Trial]) -> list[tuple[Trial, str]]
 
 def _run_trials(
     todo: list[Trial], config: dict[str, Any], store: TrialStore, allow_external: bool,
-    n_jobs: int, scheduler: str | None, timeout_s: float, progress: bool,
+    n_jobs: int, scheduler: str | None, timeout_s: float, progress: Any, weight: float = 1.0,
 ) -> None:
     import joblib
     from tqdm.auto import tqdm
@@ -414,16 +449,24 @@ def _run_trials(
     func = config["trial"]
     main_pid = os.getpid() if scheduler is None else None
     desc = f"{config['name']} ({config['preset']})"
-    bar = tqdm(total=len(todo), desc=desc, unit="trial", file=sys.stderr, disable=not progress,
-               dynamic_ncols=True, leave=True, smoothing=0.1,
-               mininterval=0.1 if sys.stderr.isatty() else 10.0)
+    own = not hasattr(progress, "update")  # else the caller's bar over several runs
+    if own:
+        bar = tqdm(total=len(todo), desc=desc, unit="trial", file=sys.stderr,
+                   disable=not progress, dynamic_ncols=True, leave=True, smoothing=0.1,
+                   mininterval=0.1 if sys.stderr.isatty() else 10.0)
+        weight = 1.0
+    else:
+        bar = progress
+        if hasattr(bar, "set_postfix_str"):
+            bar.set_postfix_str(config["name"], refresh=False)
+
     def record(out: Outcome) -> None:
         trial = by_key[out.key]
         store.record(out.key, trial.seed_index,
                      {k: format_cell(v) for k, v in trial.params.items()},
                      out.rows, status=out.status, error=out.error,
                      wall_s=out.wall_s, host=out.host, pid=out.pid)
-        bar.update(1)
+        bar.update(weight)
 
     try:
         with executor(n_jobs, scheduler, timeout_s) as client:
@@ -447,4 +490,5 @@ def _run_trials(
                                  f"memory or crashed: {str(exc).splitlines()[0][:200]}); "
                                  "finished trials are saved, rerun to resume") from None
     finally:
-        bar.close()
+        if own:
+            bar.close()
