@@ -19,7 +19,7 @@ Rows (each says in its notes exactly what is compared)
   ``gamma = 0.1``, ``eps = 0.05``, ``eta = 0.2`` (rows uniform on the unit sphere with
   ``|x_1| >= gamma``, labels ``sign(x_1)`` with 20% RCN; ``T = 409,599``): the
   exact fast kernel (:func:`slam_theory._kernels.leaky_relu.leaky_relu_exact`) vs the plain
-  full-batch kernel (:func:`~slam_theory._kernels.leaky_relu.leaky_relu_full_batch`, every
+  full-batch kernel (:func:`~slam_theory._kernels.leaky_relu_plain.leaky_relu_full_batch`, every
   margin every step), both on the same first ``T0 = 5,000`` steps from ``w_0 = 0`` on the same
   data (``quick``: ``T0 = 1,000``).  Target 20.
 - ``alg1_exact_full_T``: the fast kernel on the full ``T`` against the plain kernel's
