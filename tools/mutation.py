@@ -46,7 +46,7 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
     "stats": (["slam_theory/stats/*"],
               ["tests/test_stats.py", "tests/test_stats_calibration.py",
                "tests/test_stats_mutants.py"]),
-    "noise": (["slam_theory/noise.py"], ["tests/test_noise.py"]),
+    "noise": (["slam_theory/noise/*"], ["tests/test_noise.py"]),
     "losses": (["slam_theory/losses.py"], ["tests/test_losses.py"]),
     "bounds": (["slam_theory/bounds/*"], ["tests/test_bounds.py"]),
     "validation": (["slam_theory/_validation.py"], ["tests/test_validation.py"]),
