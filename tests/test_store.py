@@ -240,3 +240,19 @@ def test_existing_file_as_results_dir(tmp_path: Path) -> None:
     with pytest.raises(runner.UsageError) as info:
         run(f)
     one_line_refusal(info, "not a directory")
+
+
+@pytest.mark.parametrize("column", ["host", "error", "name"])
+def test_bytes_that_are_not_utf8_are_a_damaged_store(done: runner.RunResult, tmp_path: Path,
+                                                      column: str) -> None:
+    """A flipped byte can leave text SQLite hands back undecodable (found by tools/fuzz.py)."""
+    with sqlite3.connect(done.store) as conn:
+        if column == "name":  # in the meta table, read when the store opens
+            conn.execute("UPDATE meta SET value = CAST(x'8cff' AS TEXT) WHERE name = 'schema'")
+        else:
+            conn.execute(f"UPDATE trials SET {column} = CAST(x'8cff' AS TEXT)")
+    with pytest.raises(StoreError) as info:
+        run(tmp_path / "res")
+        results.read_trials(done.store)
+    one_line_refusal(info, "damaged trial store", "--fresh")
+    assert run(tmp_path / "res", fresh=True).n_run == 12

@@ -1,8 +1,13 @@
-"""Where trials run: one trial in a worker, and the joblib executors (loky, or dask).
+"""Where trials run: one trial in a worker; joblib's loky processes, or a dask cluster.
 
 :func:`execute` runs one trial and never raises for the trial's own sake: an exception (or
 measurements the store cannot hold) comes back as a ``failed`` outcome with the error's one
 line, so one failing trial does not stop a sweep.
+
+On a dask cluster (:func:`dask_outcomes`) the trials go out in batches through
+``distributed`` itself, a few per worker thread (joblib's dask backend runs a one-thread
+cluster's trials in the calling process); a scheduler that goes away, or a cluster left
+without workers for the timeout, ends the run with a one-line :class:`SchedulerError`.
 
 Loky workers watch their parent: a daemon thread polls the parent's process id and ends the
 worker when it changes (the parent was killed), and idle workers exit after
