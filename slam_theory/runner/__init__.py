@@ -12,25 +12,14 @@ Examples
 """
 
 from slam_theory.errors import ConfigError, SchedulerError, StoreError, TrialError, UsageError
-from slam_theory.runner.config import (
-    FINGERPRINT_FIELDS,
-    PRESETS,
-    check_data_points,
-    check_points,
-    config_from_dict,
-    load_config,
-)
+from slam_theory.runner.config import FINGERPRINT_FIELDS, PRESETS, config_from_dict, load_config
 from slam_theory.runner.executor import IDLE_WORKER_TIMEOUT_S, Outcome, execute
 from slam_theory.runner.figures import collect_captions, make_figures, write_index
+from slam_theory.runner.guard import fingerprint, lock
+from slam_theory.runner.hooks import check_data_points, check_points
 from slam_theory.runner.plan import Trial, expand_trials, stable_ints
 from slam_theory.runner.references import resolve_reference
-from slam_theory.runner.run import (
-    RunResult,
-    fingerprint,
-    lock,
-    pending_trials,
-    run_experiment,
-)
+from slam_theory.runner.run import RunResult, pending_trials, run_experiment
 
 __all__ = [
     "FINGERPRINT_FIELDS",

@@ -7,15 +7,9 @@ seed, ``[fixed]`` parameters, a ``[grid]`` of parameter lists, and ``[presets.qu
 resolves one preset; every mistake is one :class:`~slam_theory.errors.ConfigError` line naming
 the file and the key.
 
-A trial module may define ``check_params(trial_name, params)``: it is called on every
-parameter point of every preset when the config is loaded (before any file is written) and
-raises ``ValueError`` or ``TypeError`` in one line for a value the trial would refuse (a
-misspelt learner name, say). A trial of this package whose module defines none gets
-:data:`DEFAULT_CHECK`, the checks of the parameter names the configs share. A NaN parameter is
-refused for every trial. A trial module may also define ``check_data(trial_name, params)``,
-which :func:`check_data_points` calls just before a run (not when the config is loaded): it
-raises :class:`~slam_theory.errors.DataUnavailableError` when data the trial reads from this
-machine are missing, so that ``reproduce`` can skip that experiment in one line.
+Every parameter point of every preset goes through the trial module's ``check_params`` hook
+when the config is loaded, before any file is written (:mod:`slam_theory.runner.hooks`); a NaN
+parameter is refused for every trial.
 
 Examples
 --------
@@ -28,8 +22,6 @@ Examples
 from __future__ import annotations
 
 import dataclasses
-import inspect
-import itertools
 import math
 import os
 import tomllib
@@ -38,10 +30,10 @@ from typing import Any
 
 from slam_theory.errors import ConfigError
 from slam_theory.results import format_cell
-from slam_theory.runner.references import find_module, resolve_reference
+from slam_theory.runner.hooks import check_points
+from slam_theory.runner.references import resolve_reference
 
-__all__ = ["FINGERPRINT_FIELDS", "PRESETS", "RESERVED", "check_data_points", "check_points",
-           "config_from_dict", "load_config"]
+__all__ = ["FINGERPRINT_FIELDS", "PRESETS", "RESERVED", "config_from_dict", "load_config"]
 
 #: Presets every experiment must define.
 PRESETS: tuple[str, ...] = ("quick", "full")
@@ -65,8 +57,6 @@ _REQUIRED_TOP = ("name", "trial", "root_seed", "presets")
 _PRESET_KEYS = {"seeds", "fixed", "grid", "analysis_params"}
 #: Column names the runner writes itself (not allowed as parameter names).
 RESERVED = frozenset({"seed", "row"})
-#: The parameter check of a package trial whose module defines no ``check_params``.
-DEFAULT_CHECK = "experiments.params:check_params"
 #: Config fields that decide the trials' numbers (the store refuses a change in any).
 FINGERPRINT_FIELDS = ("trial", "root_seed", "seed_by", "fixed", "grid", "preset", "seeds")
 
@@ -410,85 +400,3 @@ def config_from_dict(
         out["seed_by"] = sorted(set(out["fixed"]) | set(out["grid"]))
     check_points(out, "<config>", allow_external)
     return out
-
-
-def _param_checker(trial: Any, allow_external: bool,
-                   hook_name: str = "check_params") -> tuple[Any, str] | None:
-    if callable(trial):
-        module = inspect.getmodule(trial)
-        name = getattr(trial, "__name__", "")
-    else:
-        try:
-            module, name = find_module(trial, allow_external=allow_external)
-        except ValueError:  # the reference was checked (and reported) by the validation
-            return None
-    hook = getattr(module, hook_name, None)
-    if (hook_name == "check_params" and not inspect.isfunction(hook) and module is not None
-            and module.__name__.startswith("slam_theory.experiments.")):
-        # a trial of this package without its own check: the checks of the shared names
-        hook = resolve_reference(DEFAULT_CHECK)
-    return (hook, name) if inspect.isfunction(hook) else None
-
-
-def check_points(config: dict[str, Any], source: str, allow_external: bool = False) -> None:
-    """Call the trial module's ``check_params(trial_name, params)`` on every grid point.
-
-    Raises
-    ------
-    ConfigError
-        ``<source>: presets.<preset>: <the check's one line>`` for the first point refused.
-
-    Examples
-    --------
-    >>> raw = {"name": "demo", "description": "the mean of y x on the sphere",
-    ...        "trial": "experiments.halfspace_trial:halfspace_error", "root_seed": 0,
-    ...        "fixed": {"d": 5, "gamma": 0.1, "eta": 0.1, "learner": "mean"},
-    ...        "grid": {"n": [100, 1000]},
-    ...        "presets": {"quick": {"seeds": 2}, "full": {"seeds": 10}}}
-    >>> check_points(config_from_dict(raw), "<demo>") is None   # every grid point accepted
-    True
-    """
-    found = _param_checker(config["trial"], allow_external)
-    if found is None:
-        return
-    hook, name = found
-    grid = config["grid"]
-    names = sorted(grid)
-    for combo in itertools.product(*(grid[n] for n in names)):
-        params = {**config["fixed"], **dict(zip(names, combo))}
-        try:
-            hook(name, {k: params[k] for k in sorted(params)})
-        except (ValueError, TypeError) as exc:
-            msg = " ".join(str(exc).split())
-            raise ConfigError(f"{source}: presets.{config['preset']}: {msg} (in [grid] or "
-                              "[fixed], or the preset's)") from None
-
-
-
-
-def check_data_points(config: dict[str, Any], allow_external: bool = False) -> None:
-    """Call the trial module's ``check_data(trial_name, params)`` on every grid point.
-
-    Raises
-    ------
-    DataUnavailableError
-        As raised by the hook (the message names what is missing); nothing is wrapped.
-
-    Examples
-    --------
-    >>> config = config_from_dict({"name": "demo", "description": "no data files needed",
-    ...     "trial": "experiments.halfspace_trial:halfspace_error", "root_seed": 0,
-    ...     "fixed": {"d": 5, "gamma": 0.1, "eta": 0.1, "learner": "mean"}, "grid": {"n": [100]},
-    ...     "presets": {"quick": {"seeds": 1}, "full": {"seeds": 2}}})
-    >>> check_data_points(config) is None        # that trial module has no check_data hook
-    True
-    """
-    found = _param_checker(config["trial"], allow_external, "check_data")
-    if found is None:
-        return
-    hook, name = found
-    grid = config["grid"]
-    names = sorted(grid)
-    for combo in itertools.product(*(grid[n] for n in names)):
-        params = {**config["fixed"], **dict(zip(names, combo))}
-        hook(name, {k: params[k] for k in sorted(params)})
