@@ -51,9 +51,10 @@ def _proba(rng, n, K, sharp=3.0):
 
 # ---------------------------------------------------------------------- threshold rule
 @pytest.mark.parametrize("seed", range(8))
-def test_tune_threshold_matches_naive(seed):
+@pytest.mark.parametrize("K", [4, 12])
+def test_tune_threshold_matches_naive(seed, K):
     rng = np.random.default_rng(seed)
-    n, K = 21, 4  # 21 rows: every 5% quantile is a data point (a tie with margin >= tau)
+    n = 21
     Pv = _proba(rng, n, K)
     yv = np.where(rng.random(n) < 0.6, Pv.argmax(axis=1), rng.integers(0, K, n))
     assert selection._tune_threshold(Pv, yv) == tune_threshold_naive(Pv, yv)
@@ -107,10 +108,35 @@ def test_ups_select_refuses_a_bad_ensemble():
     with pytest.raises(ValueError, match=r"^teacher_proba_ensemble must have shape "
                                          r"\(m, 4, 2\), got \(2, 3, 2\)$"):
         selection._ups_select(P, np.full((2, 3, 2), 0.5), 0.5, 0.1)
-    with pytest.raises(ValueError, match="teacher_proba_ensemble"):
+    with pytest.raises(ValueError, match=r"^teacher_proba_ensemble must be 3-dimensional, got "
+                                         r"shape \(4, 2\)$"):
         selection._ups_select(P, np.full((4, 2), 0.5), 0.5, 0.1)
-    with pytest.raises(ValueError, match="teacher_proba_ensemble"):
+    with pytest.raises(ValueError, match=r"^teacher_proba_ensemble "):
         selection._ups_select(P, np.full((2, 4, 2), np.nan), 0.5, 0.1)
+
+
+@pytest.mark.parametrize(("n", "kept"), [(12, 1), (30, 2)])
+def test_ups_fallback_starts_below_a_tenth(n, kept):
+    """``kept`` rows pass (the most confident one is too uncertain): below ``max(1, n // 10)``
+    the fallback keeps the ``max(1, n // 10)`` most confident instead."""
+    P = np.tile([0.6, 0.4], (n, 1))
+    P[0] = [0.9, 0.1]  # the most confident, but uncertain
+    E = np.stack([P, P])
+    E[0, 0, 0], E[1, 0, 0] = 0.5, 1.3  # std 0.4 on its top class
+    P[1:1 + kept] = [0.8, 0.2]
+    E[:, 1:1 + kept] = P[1:1 + kept]
+    got = selection._ups_select(P, E, 0.7, 0.1)
+    np.testing.assert_array_equal(got, ups_select_naive(P, E, 0.7, 0.1))
+    if kept < max(1, n // 10):
+        assert got[0] == 1.0  # the fallback takes the most confident row back
+    else:
+        assert got[0] == 0.0 and got.sum() == kept
+
+
+def test_ups_fallback_breaks_ties_by_row():
+    P = np.tile([0.5, 0.5], (30, 1))  # 30 tied rows: the fallback keeps rows 0, 1, 2
+    np.testing.assert_array_equal(selection._ups_select(P, None, 0.9, 0.1), np.r_[np.ones(3),
+                                                                                  np.zeros(27)])
 
 
 # ---------------------------------------------------------------------- transition matrix
@@ -344,3 +370,48 @@ def test_k_counts_ties_in_index_order_for_many_classes():
     for coverage in (0.3, 0.6, 0.9):
         assert distill.estimate_k(P, y, coverage=coverage) == smallest_k_naive(ranks, coverage,
                                                                                 40)
+
+
+
+# ---------------------------------------------------------------------- supervised student
+def _labeled(n=40, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 3))
+    return X, np.where(X[:, 0] + 0.3 * rng.normal(size=n) > 0, "b", "a")
+
+
+@pytest.mark.parametrize("loss", ["slam", "taylor"])
+def test_supervised_fit_is_distillation_from_one_hot_labels(loss):
+    X, y = _labeled()
+    s = distill.SLaMStudent(loss=loss, epochs=3, random_state=0).fit(X, y)
+    one_hot = (y[:, None] == np.array(["a", "b"])).astype(float)
+    ref = distill.SLaMStudent(loss="distill" if loss == "slam" else "taylor", epochs=3,
+                              random_state=0).fit(X, teacher_proba=one_hot)
+    np.testing.assert_array_equal(s.theta_, ref.theta_)
+    assert (s.alpha_fn_, s.k_, s.T_, s.threshold_, s.n_used_) == (None, None, None, None, 40)
+    np.testing.assert_array_equal(s.classes_, ["a", "b"])
+    other = distill.SLaMStudent(loss="taylor" if loss == "slam" else "slam", epochs=3,
+                                random_state=0).fit(X, y)
+    assert not np.array_equal(other.theta_, s.theta_)
+    given = distill.SLaMStudent(loss=loss, epochs=3, random_state=0).fit(X, y,
+                                                                          classes=["a", "b"])
+    np.testing.assert_array_equal(given.theta_, s.theta_)
+
+
+def test_supervised_fit_refusals_and_column_labels():
+    from sklearn.exceptions import DataConversionWarning
+
+    X, y = _labeled()
+    with pytest.raises(ValueError) as info:
+        distill.SLaMStudent(epochs=1).fit(X, np.stack([y, y], axis=1))
+    assert str(info.value) == ("y must be 1-d class labels, got shape (40, 2); pass the "
+                               "teacher's probabilities as teacher_proba= (to tune on labeled "
+                               "rows use SLaMClassifier)")
+    with pytest.warns(DataConversionWarning):
+        col = distill.SLaMStudent(epochs=2, random_state=0).fit(X, y[:, None])
+    np.testing.assert_array_equal(col.theta_, distill.SLaMStudent(epochs=2, random_state=0)
+                                  .fit(X, y).theta_)
+    with pytest.raises(ValueError) as info:
+        distill.SLaMStudent(epochs=1).fit(X, np.full(40, "a"))
+    assert str(info.value) == ("SLaMStudent needs samples of at least 2 classes in the data, "
+                               "got 1 class: np.str_('a')")
