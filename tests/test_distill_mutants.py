@@ -415,3 +415,64 @@ def test_supervised_fit_refusals_and_column_labels():
         distill.SLaMStudent(epochs=1).fit(X, np.full(40, "a"))
     assert str(info.value) == ("SLaMStudent needs samples of at least 2 classes in the data, "
                                "got 1 class: np.str_('a')")
+
+
+# ---------------------------------------------------------------------- cleanlab rule
+def cleanlab_select_naive(X, P, seed):
+    """Pseudo-labels ``argmax P``; if two classes or more each have >= 3 rows: out-of-fold
+    probabilities of a logistic regression (3 shuffled stratified folds seeded by ``seed``,
+    ``max_iter=300``) on the present classes, 1e-6 on absent ones, rows renormalised, then
+    cleanlab's ``find_label_issues``; the rows without an issue are kept (all, if none is)."""
+    from cleanlab.filter import find_label_issues
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    labels = P.argmax(axis=1)
+    counts = np.bincount(labels, minlength=P.shape[1])
+    present = counts[counts > 0]
+    if present.size < 2 or present.min() < 3:
+        return np.ones(P.shape[0])
+    cv = StratifiedKFold(3, shuffle=True, random_state=seed)
+    oof = cross_val_predict(LogisticRegression(max_iter=300), X, labels, cv=cv,
+                            method="predict_proba")
+    pred = np.full(P.shape, 1e-6)
+    pred[:, counts > 0] = oof
+    pred /= pred.sum(axis=1, keepdims=True)
+    keep = ~find_label_issues(labels=labels, pred_probs=pred)
+    return (keep if keep.any() else np.ones_like(keep)).astype(float)
+
+
+def _cleanlab_data(seed, n=60):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 2))
+    y = (X[:, 0] > 0).astype(int) + (X[:, 1] > 1).astype(int)  # class 2 is rare
+    P = np.full((n, 4), 0.02)  # class 3 never predicted
+    P[np.arange(n), y] = 0.94
+    flip = rng.random(n) < 0.15
+    P[flip] = P[flip][:, [1, 0, 2, 3]]
+    return X, P / P.sum(axis=1, keepdims=True)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_cleanlab_select_matches_naive(seed):
+    X, P = _cleanlab_data(seed)
+    for random_state, cv_seed in [(seed, seed), (None, 0), (np.random.default_rng(5), 0)]:
+        got = selection._cleanlab_select(X, P, random_state)
+        want = cleanlab_select_naive(X, P, cv_seed)
+        np.testing.assert_array_equal(got, want)
+        assert got.dtype == np.float64 and got.sum() > 0
+    if seed == 0:  # here some pseudo-labels are flagged and dropped
+        assert got.sum() < X.shape[0]
+
+
+@pytest.mark.parametrize("labels", [[0] * 9, [0] * 7 + [1] * 2, [0] * 6 + [1] * 3])
+def test_cleanlab_select_small_classes(labels):
+    labels = np.array(labels)
+    n = labels.size
+    X = np.random.default_rng(0).normal(size=(n, 2)) + labels[:, None]
+    P = np.full((n, 3), 0.1)
+    P[np.arange(n), labels] = 0.8
+    got = selection._cleanlab_select(X, P, 0)
+    np.testing.assert_array_equal(got, cleanlab_select_naive(X, P, 0))
+    if np.bincount(labels).min() < 3 or np.unique(labels).size < 2:
+        np.testing.assert_array_equal(got, np.ones(n))
