@@ -153,10 +153,26 @@ def test_transition_matrix_formula_smoothing_and_unseen_classes():
     np.testing.assert_allclose(distill.estimate_transition_matrix(P, y), want1)  # default 1
     T = distill.estimate_transition_matrix(P, y, smoothing=0.0)
     np.testing.assert_allclose(T, [[1, 0, 0], [1 / 3, 1 / 3, 1 / 3], T0[2]])
-    with pytest.raises(ValueError, match="smoothing"):
+    with pytest.raises(ValueError, match=r"^smoothing must be in \[0\.0, inf\), got inf$"):
         distill.estimate_transition_matrix(P, y, smoothing=np.inf)
-    with pytest.raises(ValueError, match="smoothing"):
+    with pytest.raises(ValueError, match=r"^smoothing must be in"):
         distill.estimate_transition_matrix(P, y, smoothing=-1.0)
+
+
+def test_transition_matrix_accuracy_and_single_row_classes():
+    P = np.array([[0.9, 0.1, 0.0], [0.2, 0.7, 0.1], [0.1, 0.1, 0.8], [0.1, 0.1, 0.8]])
+    y = np.array([0, 1, 2, 2])  # the teacher is right on 4 of 4; classes 0 and 1 have one row
+    T = distill.estimate_transition_matrix(P, y)  # s = 1 = n_0 = n_1
+    T0 = np.eye(3)  # accuracy 1: symmetric noise of rate 0
+    counts = np.eye(3) * [1, 1, 2]
+    np.testing.assert_allclose(T, (counts + T0) / (counts.sum(1, keepdims=True) + 1.0))
+    y = np.array([0, 1, 2, 0])  # right on 3 of 4
+    T = distill.estimate_transition_matrix(P, y, smoothing=0.0)
+    np.testing.assert_allclose(T, [[0.5, 0.0, 0.5], [0, 1, 0], [0, 0, 1]])
+    T = distill.estimate_transition_matrix(P, y, smoothing=4.0)
+    T0 = np.full((3, 3), 0.125) + np.eye(3) * (0.75 - 0.125)
+    counts = np.array([[1.0, 0, 1], [0, 1, 0], [0, 0, 1]])
+    np.testing.assert_allclose(T, (counts + 4 * T0) / (counts.sum(1, keepdims=True) + 4.0))
 
 
 # ---------------------------------------------------------------------- k estimate
@@ -476,3 +492,53 @@ def test_cleanlab_select_small_classes(labels):
     np.testing.assert_array_equal(got, cleanlab_select_naive(X, P, 0))
     if np.bincount(labels).min() < 3 or np.unique(labels).size < 2:
         np.testing.assert_array_equal(got, np.ones(n))
+
+
+
+# ---------------------------------------------------------------------- mixing refusals
+_F = np.array([[0.5, 0.3, 0.2], [0.1, 0.6, 0.3]])
+
+
+@pytest.mark.parametrize(("call", "exc", "msg"), [
+    (lambda: distill.mix(_F, 0.5, normalize=1), TypeError, "normalize must be a bool"),
+    (lambda: distill.mix(np.array([0.2, 1.5]), 0.5), ValueError, "f must be in [0, 1]"),
+    (lambda: distill.mix(np.array([-0.2, 0.5]), 0.5), ValueError, "f must be in [0, 1]"),
+    (lambda: distill.mix(np.array([0.2, np.nan]), 0.5), ValueError, "f contains NaN or inf"),
+    (lambda: distill.mix(np.array([0.2, 0.5]), np.array([0.5, 1.5])), ValueError,
+     "alpha must be in [0, 1]"),
+    (lambda: distill.mix(np.array([0.2, 0.5]), np.array([-0.5, 0.5])), ValueError,
+     "alpha must be in [0, 1]"),
+    (lambda: distill.mix(np.array([0.2, 0.5]), np.array([[0.5, 0.5]])), ValueError,
+     "alpha must be 1-dimensional, got shape (1, 2)"),
+    (lambda: distill.mix(np.array([0.2, 0.5]), np.array([0.5, 0.5, 0.5])), ValueError,
+     "alpha must be a scalar or have shape (2,), got (3,)"),
+    (lambda: distill.mix(np.full((2, 3), 0.5), 0.5), ValueError,
+     "f rows must sum to 1 (tolerance"),
+    (lambda: distill.mix(_F, 0.5, teacher=np.full((2, 3), 0.5)), ValueError,
+     "teacher rows must sum to 1 (tolerance"),
+    (lambda: distill.mix(np.array([[0.2, 0.5]]).T, 0.5), ValueError,
+     "f must have at least 2 columns (classes), got 1"),
+    (lambda: distill.slam_loss(np.zeros(3), _F, 0.5), ValueError,
+     "logits must be 2-dimensional, got shape (3,)"),
+    (lambda: distill.slam_loss(np.full((2, 3), np.nan), _F, 0.5), ValueError,
+     "logits contains NaN or inf"),
+    (lambda: distill.slam_loss(np.zeros((2, 3)), np.full((2, 3), 0.5), 0.5), ValueError,
+     "teacher_proba rows must sum to 1 (tolerance"),
+    (lambda: distill.slam_loss(np.zeros((2, 3)), _F[:1], 0.5), ValueError,
+     "teacher_proba must have shape (2, 3) (as logits), got (1, 3)"),
+    (lambda: distill.slam_loss(np.zeros((2, 3)), _F, 0.5, target="x"), ValueError,
+     "target must be one of ['soft', 'hard'], got 'x'"),
+    (lambda: distill.slam_loss(np.zeros((2, 3)), _F, 0.5, mixing="x"), ValueError,
+     "mixing must be one of ['topk', 'normalized'], got 'x'"),
+])
+def test_mixing_refusals_name_the_argument(call, exc, msg):
+    with pytest.raises(exc) as info:
+        call()
+    assert str(info.value).startswith(msg), str(info.value)
+
+
+def test_mixing_accepts_the_interval_ends():
+    f = np.array([0.0, 1.0, 0.5])
+    np.testing.assert_allclose(distill.mix(f, np.array([0.0, 1.0, 1.0])), [1.0, 1.0, 0.5])
+    loss, grad = distill.slam_loss(np.zeros((2, 3)), _F, np.array([0.0, 1.0]))
+    assert loss.shape == (2,) and grad.shape == (2, 3)
