@@ -8,6 +8,7 @@ import pytest
 
 from slam_theory import distill
 from slam_theory.distill import selection
+from slam_theory.distill.classifier import unlabeled_mask
 
 
 # ---------------------------------------------------------------------- references
@@ -542,3 +543,47 @@ def test_mixing_accepts_the_interval_ends():
     np.testing.assert_allclose(distill.mix(f, np.array([0.0, 1.0, 1.0])), [1.0, 1.0, 0.5])
     loss, grad = distill.slam_loss(np.zeros((2, 3)), _F, np.array([0.0, 1.0]))
     assert loss.shape == (2,) and grad.shape == (2, 3)
+
+
+# ---------------------------------------------------------------------- SLaMClassifier glue
+@pytest.mark.parametrize(("y", "mask"), [
+    (np.array([1, -1, 2]), [False, True, False]),
+    (np.array(["a", "-1", "b"]), [False, True, False]),
+    (np.array([b"a", b"-1"]), [False, False]),
+    (np.array(["a", -1, "-1", b"-1", 2], dtype=object), [False, True, False, False, False]),
+    (np.array([], dtype=object), []),
+])
+def test_unlabeled_mask_of_every_label_type(y, mask):
+    got = unlabeled_mask(y)
+    assert got.dtype == bool
+    np.testing.assert_array_equal(got, mask)
+
+
+def test_classifier_passes_its_parameters_to_the_student():
+    X, y = _semi([0, 0, 0, 1, 1, 1, 1, 1, 1, 1], n_unl=10)
+    kw = dict(student="mlp", target="soft", mixing="normalized", hidden=5, epochs=2, lr=0.02,
+              batch_size=7, l2=0.003, labeled_weight=2.5, coverage=0.8, alpha_min=0.1)
+    clf = distill.SLaMClassifier(validation_size=4, random_state=0, **kw).fit(X, y)
+    got = clf.student_.get_params()
+    assert {k: got["model" if k == "student" else k] for k in kw} == kw
+    assert got["loss"] == "slam"
+
+
+def test_classifier_predict_and_score_checks():
+    X, y = _semi([0, 0, 0, 1, 1, 1, 1, 1, 1, 1], n_unl=10)
+    clf = distill.SLaMClassifier(validation_size=4, epochs=2, random_state=0)
+    with pytest.raises(Exception, match="not fitted"):
+        clf.predict(X)
+    clf.fit(X, y)
+    with pytest.raises(ValueError, match="X has 3 features, but SLaMClassifier is expecting 2"):
+        clf.predict(np.zeros((2, 3)))
+    with pytest.raises(ValueError, match=r"^score needs labeled rows; every row of y is -1$"):
+        clf.score(X, -np.ones(X.shape[0], dtype=int))
+    from sklearn.metrics import accuracy_score
+
+    w = np.linspace(0.1, 2.0, X.shape[0])
+    keep = y != -1
+    pred = clf.predict(X)
+    assert clf.score(X, y, sample_weight=w) == accuracy_score(y[keep], pred[keep],
+                                                              sample_weight=w[keep])
+    assert clf.score(X, y) == accuracy_score(y[keep], pred[keep])
