@@ -587,3 +587,80 @@ def test_classifier_predict_and_score_checks():
     assert clf.score(X, y, sample_weight=w) == accuracy_score(y[keep], pred[keep],
                                                               sample_weight=w[keep])
     assert clf.score(X, y) == accuracy_score(y[keep], pred[keep])
+
+
+# ---------------------------------------------------------------------- distillation inputs
+_X4 = np.zeros((4, 2))
+_P4 = np.array([[0.7, 0.3], [0.2, 0.8], [0.6, 0.4], [0.1, 0.9]])
+
+
+def _inputs(**over):
+    from slam_theory.distill.inputs import check_distill_inputs
+
+    kw = dict(teacher_proba=_P4, classes=None, teacher_proba_val=None, y_val=None,
+              X_labeled=None, y_labeled=None)
+    kw.update(over)
+    return check_distill_inputs(_X4, kw["teacher_proba"], kw["classes"],
+                                kw["teacher_proba_val"], kw["y_val"], kw["X_labeled"],
+                                kw["y_labeled"], loss="slam", needs_val=False)
+
+
+@pytest.mark.parametrize(("over", "msg"), [
+    ({"teacher_proba": _P4[:3]}, "teacher_proba must have one row per row of X (4), got 3"),
+    ({"teacher_proba": np.full((4, 2), 0.7)}, "teacher_proba rows must sum to 1"),
+    ({"classes": [0, 1, 2]}, "classes must have 2 entries (the columns of teacher_proba), got "
+                             "shape (3,)"),
+    ({"teacher_proba_val": _P4}, "teacher_proba_val and y_val must be given together"),
+    ({"y_val": [0, 1, 0, 1]}, "teacher_proba_val and y_val must be given together"),
+    ({"teacher_proba_val": np.full((4, 2), 0.7), "y_val": [0, 1, 0, 1]},
+     "teacher_proba_val rows must sum to 1"),
+    ({"teacher_proba_val": np.full((4, 3), 1 / 3), "y_val": [0, 1, 0, 1]},
+     "teacher_proba_val must have 2 columns (as teacher_proba), got 3"),
+    ({"teacher_proba_val": _P4, "y_val": [0, 1, 0]},
+     "y_val must have shape (4,) (one label per row of teacher_proba_val), got (3,)"),
+    ({"teacher_proba_val": _P4, "y_val": [[0, 1, 0, 1]]},
+     "y_val must have shape (4,) (one label per row of teacher_proba_val), got (1, 4)"),
+    ({"teacher_proba_val": _P4, "y_val": [0, 1, 0, 5]},
+     "y_val must contain classes of [np.int64(0), np.int64(1)] (the columns of "
+     "teacher_proba_val): y_val"),
+    ({"X_labeled": _X4}, "X_labeled and y_labeled must be given together"),
+    ({"y_labeled": [0, 1]}, "X_labeled and y_labeled must be given together"),
+    ({"X_labeled": np.zeros((2, 3)), "y_labeled": [0, 1]},
+     "X_labeled must have 2 features (as X), got 3"),
+    ({"X_labeled": np.zeros((2, 2)), "y_labeled": [0, 1, 1]},
+     "y_labeled must have shape (2,), got (3,)"),
+    ({"X_labeled": np.zeros((2, 2)), "y_labeled": [[0, 1]]},
+     "y_labeled must have shape (2,), got (1, 2)"),
+    ({"X_labeled": np.zeros((2, 2)), "y_labeled": [0, 7]}, "y_labeled"),
+    ({"X_labeled": np.full((2, 2), np.nan), "y_labeled": [0, 1]}, "Input X_labeled contains NaN"),
+])
+def test_distill_input_refusals_are_exact(over, msg):
+    with pytest.raises(ValueError) as info:
+        _inputs(**over)
+    assert str(info.value).startswith(msg), str(info.value)
+
+
+def test_distill_inputs_encode_labeled_rows_one_hot():
+    _, cl, _, yv, XL, YL = _inputs(classes=["a", "b"], teacher_proba_val=_P4,
+                                   y_val=["a", "b", "a", "b"], X_labeled=[[1, 2], [3, 4]],
+                                   y_labeled=["b", "a"])
+    np.testing.assert_array_equal(YL, [[0.0, 1.0], [1.0, 0.0]])
+    np.testing.assert_array_equal(yv, [0, 1, 0, 1])
+    assert XL.dtype == np.float64 and XL.flags.c_contiguous
+    np.testing.assert_array_equal(cl, ["a", "b"])
+
+
+def test_mlp_student_probabilities_are_its_forward_pass():
+    X, y = _labeled()
+    s = distill.SLaMStudent(model="mlp", hidden=4, epochs=3, random_state=0).fit(X, y)
+    d, H, K = 3, 4, 2
+    th = s.theta_
+    o1, o2, o3 = d * H, d * H + H, d * H + H + H * K
+    h = np.maximum(X @ th[:o1].reshape(d, H) + th[o1:o2], 0.0)
+    Z = h @ th[o2:o3].reshape(H, K) + th[o3:]
+    want = np.exp(Z - Z.max(axis=1, keepdims=True))
+    want /= want.sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(s.predict_proba(X), want, rtol=1e-12)
+    assert np.any(h == 0.0) and np.any(h > 0.0) and np.any(th[o1:o2] != 0)
+    with pytest.raises(ValueError, match="X has 2 features, but SLaMStudent is expecting 3"):
+        s.predict(X[:, :2])
