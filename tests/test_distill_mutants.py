@@ -664,3 +664,32 @@ def test_mlp_student_probabilities_are_its_forward_pass():
     assert np.any(h == 0.0) and np.any(h > 0.0) and np.any(th[o1:o2] != 0)
     with pytest.raises(ValueError, match="X has 2 features, but SLaMStudent is expecting 3"):
         s.predict(X[:, :2])
+
+
+def test_classifier_fit_refusals_and_the_labeled_only_path():
+    from sklearn.exceptions import DataConversionWarning
+
+    X, y = _semi([0, 0, 0, 1, 1, 1, 1, 1, 1, 1], n_unl=10)
+    with pytest.raises(ValueError, match=r"^y has no labeled rows \(every row is -1\)$"):
+        distill.SLaMClassifier().fit(X, -np.ones(20, dtype=int))
+    with pytest.raises(ValueError) as info:
+        distill.SLaMClassifier().fit(X, np.where(y == -1, -1, 1))
+    assert str(info.value) == ("SLaMClassifier needs samples of at least 2 classes in the data, "
+                               "got 1 class: np.int64(1)")
+    with pytest.raises(ValueError, match=r"^teacher='prefit' needs fit\(X, y, teacher_proba="):
+        distill.SLaMClassifier(teacher="prefit").fit(X, y)
+    with pytest.raises(ValueError) as info:
+        distill.SLaMClassifier(validation_size=4).fit(X, y, teacher_proba=np.full((20, 3), 1 / 3))
+    assert str(info.value) == ("teacher_proba must have shape (20, 2) (rows of X, classes), got "
+                               "(20, 3)")
+    with pytest.raises(ValueError, match=r"^teacher_proba rows must sum to 1"):
+        distill.SLaMClassifier(validation_size=4).fit(X, y, teacher_proba=np.full((20, 2), 0.7))
+    with pytest.raises(ValueError, match=r"^y "):
+        distill.SLaMClassifier(classes=[0, 1]).fit(X, np.where(y == 1, 5, y))
+    with pytest.warns(DataConversionWarning):
+        distill.SLaMClassifier(validation_size=4, epochs=1, random_state=0).fit(X, y[:, None])
+    lab = y != -1
+    only = distill.SLaMClassifier(epochs=2, random_state=0, classes=[0, 1, 2]).fit(X[lab], y[lab])
+    assert only.validation_indices_.dtype == np.int64 and only.validation_indices_.size == 0
+    assert only.teacher_ is None and only.alpha_ is None and only.k_ is None
+    np.testing.assert_array_equal(only.student_.classes_, [0, 1, 2])
