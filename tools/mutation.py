@@ -169,6 +169,9 @@ def score_group(group: str, dest: Path, seconds: float | None) -> dict[str, Any]
         "survived": len(live),
         "not_checked": counts.get("not checked", 0),
         "score": killed / denom if denom else None,
+        # a run stopped before the end: the score over the mutants it checked
+        "score_of_checked": (killed / (denom - counts.get("not checked", 0))
+                             if denom - counts.get("not checked", 0) else None),
         "by_status": counts,
         "survivors": {k: _diff(functions, k) for k in live},
         "stale_equivalent_entries": stale,
@@ -308,6 +311,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{g:12s} killed {r['killed']:4d} / {r['total'] - r['equivalent']:4d} non-equivalent"
               f" ({r['equivalent']} equivalent, {r['survived']} survived, "
               f"{r['not_checked']} not checked): {pct}  [{r['seconds']} s]", flush=True)
+        if r["not_checked"] and r["score_of_checked"] is not None:
+            print(f"  of the {r['total'] - r['not_checked']} checked: "
+                  f"{100 * r['score_of_checked']:.1f}%")
         if r["stale_equivalent_entries"]:
             print(f"  stale equivalent entries: {r['stale_equivalent_entries']}")
     if (args.kernels_only or not args.groups) and not args.no_kernels:
