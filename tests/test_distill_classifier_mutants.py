@@ -42,6 +42,7 @@ def split_naive(y_lab, validation_size, random_state):
     ([0, 0, 1, 1, 1, 1, 1, 1, 1, 1], 8),     # n - n_val = k
     ([0, 0, 0, 1, 1, 1, 2, 2, 2, 2], 3),     # n_val = k = 3
     ([0, 0, 0, 1, 1, 1, 2, 2, 2, 2], 7),     # n - n_val = k = 3
+    ([0, 0, 0, 1, 1, 1, 2, 2, 2, 2], 8),     # n - n_val = 2 < k: not stratified
     ([0, 0, 0, 1, 1, 1, 2, 2, 2, 2], 0.25),  # ceil(2.5) = 3
     ([0, 1, 1, 1, 1, 1, 1, 0, 1, 1], 0.5),   # 0 twice
 ])
@@ -103,10 +104,11 @@ class _RawTeacher:
 def test_teacher_probabilities_are_mapped_to_classes_and_normalised():
     clf = distill.SLaMClassifier(classes=["a", "b", "c"])
     clf.classes_ = np.array(["a", "b", "c"])
-    t = _RawTeacher(["c", "a"], [[2.0, 2.0], [0.0, 0.0], [3.0, 1.0]])
-    got = clf._teacher_proba(t, np.zeros((3, 2)))
-    np.testing.assert_array_equal(got, [[0.5, 0.0, 0.5], [0.0, 0.0, 0.0], [0.25, 0.0, 0.75]])
-    with pytest.raises(ValueError, match=r"teacher\.classes_"):
+    t = _RawTeacher(["c", "a"], [[2.0, 2.0], [0.0, 0.0], [3.0, 1.0], [0.25, 0.25]])
+    got = clf._teacher_proba(t, np.zeros((4, 2)))
+    np.testing.assert_array_equal(got, [[0.5, 0.0, 0.5], [0.0, 0.0, 0.0], [0.25, 0.0, 0.75],
+                                        [0.5, 0.0, 0.5]])
+    with pytest.raises(ValueError, match=r"^teacher\.classes_"):
         clf._teacher_proba(_RawTeacher(["a", "z"], [[1.0, 0.0]]), np.zeros((1, 2)))
 
 
@@ -139,11 +141,12 @@ def test_supervised_fit_refusals_and_column_labels():
     from sklearn.exceptions import DataConversionWarning
 
     X, y = _labeled()
-    with pytest.raises(ValueError) as info:
-        distill.SLaMStudent(epochs=1).fit(X, np.stack([y, y], axis=1))
-    assert str(info.value) == ("y must be 1-d class labels, got shape (40, 2); pass the "
-                               "teacher's probabilities as teacher_proba= (to tune on labeled "
-                               "rows use SLaMClassifier)")
+    for y2 in (np.stack([y, y], axis=1), np.stack([y, y], axis=1).tolist()):  # array or list
+        with pytest.raises(ValueError) as info:
+            distill.SLaMStudent(epochs=1).fit(X, y2)
+        assert str(info.value) == ("y must be 1-d class labels, got shape (40, 2); pass the "
+                                   "teacher's probabilities as teacher_proba= (to tune on "
+                                   "labeled rows use SLaMClassifier)")
     with pytest.warns(DataConversionWarning):
         col = distill.SLaMStudent(epochs=2, random_state=0).fit(X, y[:, None])
     np.testing.assert_array_equal(col.theta_, distill.SLaMStudent(epochs=2, random_state=0)
@@ -278,6 +281,8 @@ def _inputs(**over):
      "y_val must have shape (4,) (one label per row of teacher_proba_val), got (3,)"),
     ({"teacher_proba_val": _P4, "y_val": [[0, 1, 0, 1]]},
      "y_val must have shape (4,) (one label per row of teacher_proba_val), got (1, 4)"),
+    ({"teacher_proba_val": _P4, "y_val": [[0], [1], [0], [1]]},
+     "y_val must have shape (4,) (one label per row of teacher_proba_val), got (4, 1)"),
     ({"teacher_proba_val": _P4, "y_val": [0, 1, 0, 5]},
      "y_val must contain classes of [np.int64(0), np.int64(1)] (the columns of "
      "teacher_proba_val): y_val"),
@@ -289,6 +294,8 @@ def _inputs(**over):
      "y_labeled must have shape (2,), got (3,)"),
     ({"X_labeled": np.zeros((2, 2)), "y_labeled": [[0, 1]]},
      "y_labeled must have shape (2,), got (1, 2)"),
+    ({"X_labeled": np.zeros((2, 2)), "y_labeled": [[0], [1]]},
+     "y_labeled must have shape (2,), got (2, 1)"),
     ({"X_labeled": np.zeros((2, 2)), "y_labeled": [0, 7]}, "y_labeled"),
     ({"X_labeled": np.full((2, 2), np.nan), "y_labeled": [0, 1]}, "Input X_labeled contains NaN"),
 ])
@@ -351,3 +358,21 @@ def test_classifier_fit_refusals_and_the_labeled_only_path():
     assert only.validation_indices_.dtype == np.int64 and only.validation_indices_.size == 0
     assert only.teacher_ is None and only.alpha_ is None and only.k_ is None
     np.testing.assert_array_equal(only.student_.classes_, [0, 1, 2])
+
+
+
+def test_distillation_without_a_needed_validation_set_is_refused():
+    from slam_theory.distill.inputs import check_distill_inputs
+
+    with pytest.raises(ValueError) as info:
+        check_distill_inputs(_X4, _P4, None, None, None, None, None, loss="slam", needs_val=True)
+    assert str(info.value) == ("loss='slam' needs a labeled validation set: pass "
+                               "teacher_proba_val and y_val")
+
+
+def test_classifier_defaults_are_the_documented_ones():
+    got = distill.SLaMClassifier().get_params()
+    assert {k: got[k] for k in ("labeled_weight", "hidden", "epochs", "batch_size", "lr", "l2",
+                                "coverage", "validation_size")} == {
+        "labeled_weight": 1.0, "hidden": 64, "epochs": 30, "batch_size": 64, "lr": 0.01,
+        "l2": 1e-4, "coverage": 0.9, "validation_size": 0.2}
