@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from slam_theory import distill
+from slam_theory.distill import selection
 from slam_theory.distill.classifier import unlabeled_mask
 
 
@@ -376,3 +377,68 @@ def test_classifier_defaults_are_the_documented_ones():
                                 "coverage", "validation_size")} == {
         "labeled_weight": 1.0, "hidden": 64, "epochs": 30, "batch_size": 64, "lr": 0.01,
         "l2": 1e-4, "coverage": 0.9, "validation_size": 0.2}
+
+
+# ---------------------------------------------------------------------- the loss dispatch
+def _distill_reference(loss, X, P, Pv, yv, XL, yl, E, seed, **kw):
+    """What SLaMStudent.fit(loss=...) trains, assembled from the public pieces: targets,
+    mixing weights, coefficients, loss kinds and example weights per loss, then train_theta."""
+    from slam_theory._kernels import students as KS
+    from slam_theory.distill.training import train_theta
+
+    n, K = P.shape
+    alpha, C, T = np.ones(n), np.zeros((n, K)), np.eye(K)
+    kinds, w = np.full(n, KS.MIXED_CE, dtype=np.int64), np.ones(n)
+    target = "hard"
+    hard = np.eye(K)[P.argmax(axis=1)]
+    if loss == "slam":
+        kk = distill.estimate_k(Pv, yv)
+        alpha = np.maximum(distill.estimate_alpha(Pv, yv)(P), 0.5)  # alpha_min "auto", topk
+        C = distill.topk_mask(P, kk)
+    elif loss == "distill":
+        target = "soft"
+    elif loss == "weighted":
+        a = distill.estimate_alpha(Pv, yv)(P)
+        w = a / a.mean()
+    elif loss == "forward":
+        T = distill.estimate_transition_matrix(Pv, yv)
+        kinds[:] = KS.FORWARD
+    elif loss == "taylor":
+        kinds[:] = KS.TAYLOR
+    elif loss == "threshold":
+        w = (distill.teacher_margin(P) >= selection._tune_threshold(Pv, yv)).astype(float)
+    elif loss == "ups":
+        w = selection._ups_select(P, E, 0.7, 0.05)
+    Y = P if target == "soft" else hard
+    nl = XL.shape[0]
+    X2, Y2 = np.vstack([X, XL]), np.vstack([Y, np.eye(K)[yl]])
+    alpha = np.r_[alpha, np.ones(nl)]
+    C = np.vstack([C, np.zeros((nl, K))])
+    kinds = np.r_[kinds, np.full(nl, KS.MIXED_CE, dtype=np.int64)]
+    w = np.r_[w, np.full(nl, 1.5)]
+    theta, _ = train_theta(X2, Y2, alpha, C, T, kinds, w, model="logistic", hidden=64,
+                           optimizer="adam", lr=0.01, l2=1e-4, epochs=3, batch_size=64,
+                           random_state=seed)
+    return theta, int(np.count_nonzero(w[:n]))
+
+
+@pytest.mark.parametrize("loss", ["slam", "distill", "hard", "weighted", "forward", "taylor",
+                                  "threshold", "ups"])
+def test_each_loss_trains_what_its_definition_says(loss):
+    rng = np.random.default_rng(1)
+    n, K = 60, 3
+    X = rng.normal(size=(n, 2))
+    P = rng.dirichlet(np.ones(K) / 2, n)
+    Pv = rng.dirichlet(np.ones(K) / 2, 30)
+    margin = distill.teacher_margin(Pv)
+    # right where the teacher is sure, wrong where it is not (so the tuned threshold is > 0)
+    yv = np.where(margin > np.median(margin), Pv.argmax(axis=1), (Pv.argmax(axis=1) + 1) % K)
+    XL, yl = rng.normal(size=(8, 2)), rng.integers(0, K, 8)
+    E = np.stack([P, np.clip(P + 0.02, 0, 1) / np.clip(P + 0.02, 0, 1).sum(1, keepdims=True)])
+    s = distill.SLaMStudent(loss=loss, epochs=3, labeled_weight=1.5, random_state=4).fit(
+        X, teacher_proba=P, teacher_proba_val=Pv, y_val=yv, X_labeled=XL, y_labeled=yl,
+        teacher_proba_ensemble=E if loss == "ups" else None)
+    ref, n_used = _distill_reference(loss, X, P, Pv, yv, XL, yl, E if loss == "ups" else None,
+                                     4)
+    np.testing.assert_allclose(s.theta_, ref, rtol=1e-12, atol=1e-15)
+    assert s.n_used_ == n_used
