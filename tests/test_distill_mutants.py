@@ -1,5 +1,6 @@
-"""Selection rules and the transition-matrix estimate of slam_theory.distill, value by value,
-against slow references (the survivors of mutation testing: each test pins an exact output)."""
+"""Selection rules (threshold, UPS, cleanlab) and the alpha, k and transition-matrix estimates of
+slam_theory.distill, value by value, against slow references (the survivors of mutation testing:
+each test pins an exact output)."""
 
 from __future__ import annotations
 
@@ -51,9 +52,10 @@ def _proba(rng, n, K, sharp=3.0):
 
 # ---------------------------------------------------------------------- threshold rule
 @pytest.mark.parametrize("seed", range(8))
-def test_tune_threshold_matches_naive(seed):
+@pytest.mark.parametrize("K", [4, 12])
+def test_tune_threshold_matches_naive(seed, K):
     rng = np.random.default_rng(seed)
-    n, K = 21, 4  # 21 rows: every 5% quantile is a data point (a tie with margin >= tau)
+    n = 21
     Pv = _proba(rng, n, K)
     yv = np.where(rng.random(n) < 0.6, Pv.argmax(axis=1), rng.integers(0, K, n))
     assert selection._tune_threshold(Pv, yv) == tune_threshold_naive(Pv, yv)
@@ -107,10 +109,41 @@ def test_ups_select_refuses_a_bad_ensemble():
     with pytest.raises(ValueError, match=r"^teacher_proba_ensemble must have shape "
                                          r"\(m, 4, 2\), got \(2, 3, 2\)$"):
         selection._ups_select(P, np.full((2, 3, 2), 0.5), 0.5, 0.1)
-    with pytest.raises(ValueError, match="teacher_proba_ensemble"):
+    with pytest.raises(ValueError, match=r"^teacher_proba_ensemble must be 3-dimensional, got "
+                                         r"shape \(4, 2\)$"):
         selection._ups_select(P, np.full((4, 2), 0.5), 0.5, 0.1)
-    with pytest.raises(ValueError, match="teacher_proba_ensemble"):
+    with pytest.raises(ValueError, match=r"^teacher_proba_ensemble "):
         selection._ups_select(P, np.full((2, 4, 2), np.nan), 0.5, 0.1)
+
+
+@pytest.mark.parametrize(("n", "kept"), [(12, 1), (30, 2)])
+def test_ups_fallback_starts_below_a_tenth(n, kept):
+    """``kept`` rows pass (the most confident one is too uncertain): below ``max(1, n // 10)``
+    the fallback keeps the ``max(1, n // 10)`` most confident instead."""
+    P = np.tile([0.6, 0.4], (n, 1))
+    P[0] = [0.9, 0.1]  # the most confident, but uncertain
+    E = np.stack([P, P])
+    E[0, 0, 0], E[1, 0, 0] = 0.5, 1.3  # std 0.4 on its top class
+    P[1:1 + kept] = [0.8, 0.2]
+    E[:, 1:1 + kept] = P[1:1 + kept]
+    got = selection._ups_select(P, E, 0.7, 0.1)
+    np.testing.assert_array_equal(got, ups_select_naive(P, E, 0.7, 0.1))
+    if kept < max(1, n // 10):
+        assert got[0] == 1.0  # the fallback takes the most confident row back
+    else:
+        assert got[0] == 0.0 and got.sum() == kept
+
+
+def test_ups_fallback_breaks_ties_by_row():
+    P = np.tile([0.5, 0.5], (30, 1))  # 30 tied rows: the fallback keeps rows 0, 1, 2
+    np.testing.assert_array_equal(selection._ups_select(P, None, 0.9, 0.1), np.r_[np.ones(3),
+                                                                                  np.zeros(27)])
+    # confidences with ties across the cut, where numpy's default (unstable) sort reorders them
+    rng = np.random.default_rng(0)
+    c = 0.5 + 0.1 * rng.integers(0, 3, 60)  # (with 60 rows the unstable order differs)
+    P = np.stack([c, 1 - c], axis=1)
+    np.testing.assert_array_equal(selection._ups_select(P, None, 0.99, 0.1),
+                                  ups_select_naive(P, None, 0.99, 0.1))
 
 
 # ---------------------------------------------------------------------- transition matrix
@@ -127,10 +160,26 @@ def test_transition_matrix_formula_smoothing_and_unseen_classes():
     np.testing.assert_allclose(distill.estimate_transition_matrix(P, y), want1)  # default 1
     T = distill.estimate_transition_matrix(P, y, smoothing=0.0)
     np.testing.assert_allclose(T, [[1, 0, 0], [1 / 3, 1 / 3, 1 / 3], T0[2]])
-    with pytest.raises(ValueError, match="smoothing"):
+    with pytest.raises(ValueError, match=r"^smoothing must be in \[0\.0, inf\), got inf$"):
         distill.estimate_transition_matrix(P, y, smoothing=np.inf)
-    with pytest.raises(ValueError, match="smoothing"):
+    with pytest.raises(ValueError, match=r"^smoothing must be in"):
         distill.estimate_transition_matrix(P, y, smoothing=-1.0)
+
+
+def test_transition_matrix_accuracy_and_single_row_classes():
+    P = np.array([[0.9, 0.1, 0.0], [0.2, 0.7, 0.1], [0.1, 0.1, 0.8], [0.1, 0.1, 0.8]])
+    y = np.array([0, 1, 2, 2])  # the teacher is right on 4 of 4; classes 0 and 1 have one row
+    T = distill.estimate_transition_matrix(P, y)  # s = 1 = n_0 = n_1
+    T0 = np.eye(3)  # accuracy 1: symmetric noise of rate 0
+    counts = np.eye(3) * [1, 1, 2]
+    np.testing.assert_allclose(T, (counts + T0) / (counts.sum(1, keepdims=True) + 1.0))
+    y = np.array([0, 1, 2, 0])  # right on 3 of 4
+    T = distill.estimate_transition_matrix(P, y, smoothing=0.0)
+    np.testing.assert_allclose(T, [[0.5, 0.0, 0.5], [0, 1, 0], [0, 0, 1]])
+    T = distill.estimate_transition_matrix(P, y, smoothing=4.0)
+    T0 = np.full((3, 3), 0.125) + np.eye(3) * (0.75 - 0.125)
+    counts = np.array([[1.0, 0, 1], [0, 1, 0], [0, 0, 1]])
+    np.testing.assert_allclose(T, (counts + 4 * T0) / (counts.sum(1, keepdims=True) + 4.0))
 
 
 # ---------------------------------------------------------------------- k estimate
@@ -219,7 +268,7 @@ def test_alpha_from_margin_checks_and_clips():
     assert fn.from_margin([]).shape == (0,)
     np.testing.assert_array_equal(fn.from_margin([-5.0, 0.0, 0.9, 5.0]), [0.0, 0.0, 1.0, 1.0])
     for bad in ([[0.1, 0.2]], [np.nan]):
-        with pytest.raises(ValueError, match="margin"):
+        with pytest.raises(ValueError, match=r"^margin "):
             fn.from_margin(bad)
 
 
@@ -230,106 +279,6 @@ def test_student_softmax_is_stable_per_row():
     Z = np.array([[1000.0, 0.0], [0.0, -1000.0], [1.0, 2.0]])
     want = np.array([[1.0, 0.0], [1.0, 0.0], np.exp([1.0, 2.0]) / np.exp([1.0, 2.0]).sum()])
     np.testing.assert_allclose(_softmax(Z), want, rtol=1e-12, atol=1e-300)
-
-
-# ---------------------------------------------------------------------- SLaMClassifier split
-def _semi(y_lab, n_unl=6, seed=0):
-    rng = np.random.default_rng(seed)
-    y = np.concatenate([np.asarray(y_lab), -np.ones(n_unl, dtype=int)])
-    X = rng.normal(size=(y.size, 2)) + y[:, None]
-    return X, y
-
-
-def split_naive(y_lab, validation_size, random_state):
-    """Validation indices (into the labeled rows): ``validation_size`` rows (an int, or a
-    fraction rounded up), stratified when every class has >= 2 rows and fits in both parts."""
-    from sklearn.model_selection import train_test_split
-
-    from slam_theory._validation import as_generator
-
-    y_lab = np.asarray(y_lab)
-    n = y_lab.size
-    n_val = (validation_size if isinstance(validation_size, int)
-             else int(np.ceil(validation_size * n)))
-    _, counts = np.unique(y_lab, return_counts=True)
-    k = counts.size
-    strat = y_lab if (counts.min() >= 2 and k <= n_val and k <= n - n_val) else None
-    seed = int(as_generator(random_state).integers(2**31 - 1, size=2)[0])
-    _, i_v = train_test_split(np.arange(n), test_size=n_val, random_state=seed, stratify=strat)
-    return np.sort(i_v)
-
-
-@pytest.mark.parametrize(("y_lab", "vs"), [
-    ([0, 0, 1, 1, 1, 1, 1, 1, 1, 1], 2),     # smallest class of 2 rows; n_val = k
-    ([0, 0, 1, 1, 1, 1, 1, 1, 1, 1], 8),     # n - n_val = k
-    ([0, 0, 0, 1, 1, 1, 2, 2, 2, 2], 3),     # n_val = k = 3
-    ([0, 0, 0, 1, 1, 1, 2, 2, 2, 2], 7),     # n - n_val = k = 3
-    ([0, 0, 0, 1, 1, 1, 2, 2, 2, 2], 0.25),  # ceil(2.5) = 3
-    ([0, 1, 1, 1, 1, 1, 1, 0, 1, 1], 0.5),   # 0 twice
-])
-@pytest.mark.parametrize("seed", [0, 1, 2])
-def test_split_matches_the_documented_rule(y_lab, vs, seed):
-    X, y = _semi(y_lab)
-    try:
-        want = split_naive(y_lab, vs, seed)
-    except ValueError:
-        pytest.skip("sklearn refuses this split")
-    if np.unique(np.asarray(y_lab)[want]).size < 2:
-        with pytest.raises(ValueError, match=r"^the validation split holds labeled rows of one "
-                                             r"class only; raise validation_size or label more "
-                                             r"rows$"):
-            distill.SLaMClassifier(validation_size=vs, epochs=1, random_state=seed).fit(X, y)
-        return
-    clf = distill.SLaMClassifier(validation_size=vs, epochs=1, random_state=seed).fit(X, y)
-    np.testing.assert_array_equal(clf.validation_indices_, want)
-
-
-def test_split_of_a_class_with_one_row_is_not_stratified_and_can_fail():
-    y_lab = [0] + [1] * 9
-    X, y = _semi(y_lab)
-    outcomes = set()
-    for seed in range(12):
-        want = split_naive(y_lab, 2, seed)
-        if np.unique(np.asarray(y_lab)[want]).size < 2:
-            with pytest.raises(ValueError, match="one class only"):
-                distill.SLaMClassifier(validation_size=2, epochs=1, random_state=seed).fit(X, y)
-            outcomes.add("refused")
-        else:
-            clf = distill.SLaMClassifier(validation_size=2, epochs=1, random_state=seed).fit(X, y)
-            np.testing.assert_array_equal(clf.validation_indices_, want)
-            outcomes.add("split")
-    assert outcomes == {"refused", "split"}
-
-
-@pytest.mark.parametrize(("vs", "n_val"), [(9, 9), (10, 10), (0.05, 1), (0.95, 10)])
-def test_split_sizes_refused_exactly(vs, n_val):
-    X, y = _semi([0, 0, 0, 1, 1, 1, 1, 1, 1, 1])
-    with pytest.raises(ValueError) as info:
-        distill.SLaMClassifier(validation_size=vs, epochs=1, random_state=0).fit(X, y)
-    assert str(info.value) == (f"validation_size={vs!r} leaves {n_val} validation and "
-                               f"{10 - n_val} teacher rows out of 10 labeled rows (need >= 2 "
-                               "each)")
-
-
-class _RawTeacher:
-    """A fitted 'teacher' whose probabilities are not normalised (one row is all zero)."""
-
-    def __init__(self, classes, rows):
-        self.classes_ = np.asarray(classes)
-        self.rows = np.asarray(rows, dtype=float)
-
-    def predict_proba(self, X):
-        return self.rows[: len(X)]
-
-
-def test_teacher_probabilities_are_mapped_to_classes_and_normalised():
-    clf = distill.SLaMClassifier(classes=["a", "b", "c"])
-    clf.classes_ = np.array(["a", "b", "c"])
-    t = _RawTeacher(["c", "a"], [[2.0, 2.0], [0.0, 0.0], [3.0, 1.0]])
-    got = clf._teacher_proba(t, np.zeros((3, 2)))
-    np.testing.assert_array_equal(got, [[0.5, 0.0, 0.5], [0.0, 0.0, 0.0], [0.25, 0.0, 0.75]])
-    with pytest.raises(ValueError, match=r"teacher\.classes_"):
-        clf._teacher_proba(_RawTeacher(["a", "z"], [[1.0, 0.0]]), np.zeros((1, 2)))
 
 
 def test_k_counts_ties_in_index_order_for_many_classes():
@@ -344,3 +293,64 @@ def test_k_counts_ties_in_index_order_for_many_classes():
     for coverage in (0.3, 0.6, 0.9):
         assert distill.estimate_k(P, y, coverage=coverage) == smallest_k_naive(ranks, coverage,
                                                                                 40)
+
+
+# ---------------------------------------------------------------------- cleanlab rule
+def cleanlab_select_naive(X, P, seed):
+    """Pseudo-labels ``argmax P``; if two classes or more each have >= 3 rows: out-of-fold
+    probabilities of a logistic regression (3 shuffled stratified folds seeded by ``seed``,
+    ``max_iter=300``) on the present classes, 1e-6 on absent ones, rows renormalised, then
+    cleanlab's ``find_label_issues``; the rows without an issue are kept (all, if none is)."""
+    from cleanlab.filter import find_label_issues
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    labels = P.argmax(axis=1)
+    counts = np.bincount(labels, minlength=P.shape[1])
+    present = counts[counts > 0]
+    if present.size < 2 or present.min() < 3:
+        return np.ones(P.shape[0])
+    cv = StratifiedKFold(3, shuffle=True, random_state=seed)
+    oof = cross_val_predict(LogisticRegression(max_iter=300), X, labels, cv=cv,
+                            method="predict_proba")
+    pred = np.full(P.shape, 1e-6)
+    pred[:, counts > 0] = oof
+    pred /= pred.sum(axis=1, keepdims=True)
+    keep = ~find_label_issues(labels=labels, pred_probs=pred)
+    return (keep if keep.any() else np.ones_like(keep)).astype(float)
+
+
+def _cleanlab_data(seed, n=60):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 2))
+    y = (X[:, 0] > 0).astype(int) + (X[:, 1] > 1).astype(int)  # class 2 is rare
+    P = np.full((n, 4), 0.02)  # class 3 never predicted
+    P[np.arange(n), y] = 0.94
+    flip = rng.random(n) < 0.15
+    P[flip] = P[flip][:, [1, 0, 2, 3]]
+    return X, P / P.sum(axis=1, keepdims=True)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_cleanlab_select_matches_naive(seed):
+    X, P = _cleanlab_data(seed)
+    for random_state, cv_seed in [(seed, seed), (None, 0), (np.random.default_rng(5), 0)]:
+        got = selection._cleanlab_select(X, P, random_state)
+        want = cleanlab_select_naive(X, P, cv_seed)
+        np.testing.assert_array_equal(got, want)
+        assert got.dtype == np.float64 and got.sum() > 0
+    if seed == 0:  # here some pseudo-labels are flagged and dropped
+        assert got.sum() < X.shape[0]
+
+
+@pytest.mark.parametrize("labels", [[0] * 9, [0] * 7 + [1] * 2, [0] * 6 + [1] * 3])
+def test_cleanlab_select_small_classes(labels):
+    labels = np.array(labels)
+    n = labels.size
+    X = np.random.default_rng(0).normal(size=(n, 2)) + labels[:, None]
+    P = np.full((n, 3), 0.1)
+    P[np.arange(n), labels] = 0.8
+    got = selection._cleanlab_select(X, P, 0)
+    np.testing.assert_array_equal(got, cleanlab_select_naive(X, P, 0))
+    if np.bincount(labels).min() < 3 or np.unique(labels).size < 2:
+        np.testing.assert_array_equal(got, np.ones(n))

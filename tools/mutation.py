@@ -11,14 +11,20 @@ Each group is run by mutmut (3.x, configured by ``[tool.mutmut]`` in pyproject.t
 copy of the tree under ``--workdir``, with ``only_mutate`` set to the group's files and only the
 group's own test files selected, so a run takes minutes.  mutmut cannot mutate Numba ``@njit``
 functions (its trampolines are plain Python), so ``slam_theory/_kernels/`` is excluded from it and
-handled by :data:`KERNEL_MUTANTS` instead: each is a small text edit applied to a copy of the
-kernel file, one at a time, with only the relevant test files run (a kill is a failing run).
+handled by :data:`KERNEL_MUTANTS` (listed in ``tools/kernel_mutants.py``) instead: each is a
+small text edit applied to a copy of the kernel file, one at a time, with only the relevant tests
+run (a kill is a failing run).  The unmutated copy must pass those tests first; each mutant then
+runs on a copy of that baseline's Numba cache minus the mutated module and the kernel modules
+that call into it (Numba caches a caller keyed by its own file only).  ``--kernel-mutant NAME``
+reruns chosen kernel mutants and keeps the others' recorded results.
 
 Survivors that are equivalent mutants (no input can tell them apart from the original) are listed,
-each with its reason, in ``tools/mutation_equivalent.toml``; the score of a group is
-``killed / (total - equivalent)``.  mutmut names mutants by function and index, so after a function
-changes, its entries must be checked again: an entry whose mutant was killed or no longer exists is
-reported as stale.  The per-group result is printed and written to ``--out`` (JSON).
+each with its reason, in ``tools/mutation_equivalent.toml`` (kernel mutants under ``[kernels]``);
+the score of a group is ``killed / (total - equivalent)``, and a run stopped before its end also
+reports the score over the mutants it checked.  mutmut names mutants by function and index, so
+after a function changes, its entries must be checked again: an entry whose mutant was killed or
+no longer exists is reported as stale.  The per-group result is printed and written to
+``--out`` (JSON).
 """
 
 from __future__ import annotations
@@ -60,7 +66,8 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
     "distill": (["slam_theory/distill/*"],
                 ["tests/test_distill.py", "tests/test_distill_classifier.py",
                  "tests/test_distill_mixing.py", "tests/test_distill_student.py",
-                 "tests/test_distill_mutants.py", "-k", "not check_estimator"]),
+                 "tests/test_distill_mutants.py", "tests/test_distill_classifier_mutants.py",
+                 "-k", "not check_estimator"]),
     "results": (["slam_theory/results/*"],
                 ["tests/test_store.py", "tests/test_results_mutants.py"]),
 }
@@ -169,6 +176,9 @@ def score_group(group: str, dest: Path, seconds: float | None) -> dict[str, Any]
         "survived": len(live),
         "not_checked": counts.get("not checked", 0),
         "score": killed / denom if denom else None,
+        # a run stopped before the end: the score over the mutants it checked
+        "score_of_checked": (killed / (denom - counts.get("not checked", 0))
+                             if denom - counts.get("not checked", 0) else None),
         "by_status": counts,
         "survivors": {k: _diff(functions, k) for k in live},
         "stale_equivalent_entries": stale,
@@ -308,6 +318,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{g:12s} killed {r['killed']:4d} / {r['total'] - r['equivalent']:4d} non-equivalent"
               f" ({r['equivalent']} equivalent, {r['survived']} survived, "
               f"{r['not_checked']} not checked): {pct}  [{r['seconds']} s]", flush=True)
+        if r["not_checked"] and r["score_of_checked"] is not None:
+            print(f"  of the {r['total'] - r['not_checked']} checked: "
+                  f"{100 * r['score_of_checked']:.1f}%")
         if r["stale_equivalent_entries"]:
             print(f"  stale equivalent entries: {r['stale_equivalent_entries']}")
     if (args.kernels_only or not args.groups) and not args.no_kernels:
