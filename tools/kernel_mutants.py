@@ -32,6 +32,7 @@ _SMP = "slam_theory/_kernels/sampling.py"
 _LOS = "slam_theory/_kernels/losses.py"
 _HS = "slam_theory/_kernels/halfspaces.py"
 _LR = "slam_theory/_kernels/leaky_relu.py"
+_LRP = "slam_theory/_kernels/leaky_relu_plain.py"
 _ST = "slam_theory/_kernels/students.py"
 
 KERNEL_MUTANTS: list[tuple[str, str, str, str, list[str]]] = [
@@ -135,24 +136,29 @@ KERNEL_MUTANTS: list[tuple[str, str, str, str, list[str]]] = [
     # ------------------------------------------------------------------ leaky_relu.py
     ("alg1_exact_no_projection", _LR, "if project and norm2 > 1.0:",
      "if False and project and norm2 > 1.0:", _EXACT),
-    ("alg1_full_batch_no_projection", _LR, "if norm2 > 1.0:", "if False and norm2 > 1.0:",
+    ("alg1_full_batch_no_projection", _LRP, "if norm2 > 1.0:", "if False and norm2 > 1.0:",
      _FULL_BATCH),
-    ("alg1_full_batch_step", _LR, "step = lr / (2.0 * n)\n        for j",
+    ("alg1_full_batch_step", _LRP, "step = lr / (2.0 * n)\n        for j",
      "step = lr / n\n        for j", _FULL_BATCH),
-    ("alg1_full_batch_tie_at_zero", _LR, "sgn = 1.0 if zk > 0.0 else (-1.0 if zk < 0.0 else 0.0)",
+    ("alg1_full_batch_tie_at_zero", _LRP, "sgn = 1.0 if zk > 0.0 else (-1.0 if zk < 0.0 else 0.0)",
      "sgn = 1.0 if zk >= 0.0 else -1.0", _FULL_BATCH),
-    ("alg1_full_batch_last_row_block", _LR, "i1 = min(i0 + rb, n)", "i1 = min(i0 + rb, n - 1)",
+    ("alg1_full_batch_last_row_block", _LRP, "i1 = min(i0 + rb, n)", "i1 = min(i0 + rb, n - 1)",
      _FULL_BATCH),
-    ("alg1_full_batch_last_iterate_block", _LR,
-     "if nb == _ITER_BLOCK or s == n_steps:\n            _score_iterates(Xvt, y_val, W, nb, z,",
-     "if nb == _ITER_BLOCK:\n            _score_iterates(Xvt, y_val, W, nb, z,", _FULL_BATCH),
-    ("alg1_objective_leaky_relu", _LR, "acc += 0.5 * t + h * abs(t)", "acc += 0.5 * t + h * t",
+    ("alg1_full_batch_last_iterate_block", _LRP,
+     "if nb == _ITER_BLOCK or s == n_steps:\n            best_err, best = _select_block(",
+     "if nb == _ITER_BLOCK:\n            best_err, best = _select_block(", _FULL_BATCH),
+    ("alg1_objective_leaky_relu", _LRP, "acc += 0.5 * t + h * abs(t)", "acc += 0.5 * t + h * t",
      _FULL_BATCH),
-    ("alg1_score_ties_predict_plus", _LR, "pred = 1.0 if zb[k] >= 0.0 else -1.0",
+    ("alg1_score_ties_predict_plus", _LRP, "pred = 1.0 if zb[k] >= 0.0 else -1.0",
      "pred = 1.0 if zb[k] > 0.0 else -1.0", _FULL_BATCH),
-    ("alg1_score_last_row_block", _LR, "i1 = min(i0 + _ROW_BLOCK, n_val)",
+    ("alg1_score_last_row_block", _LRP, "i1 = min(i0 + _ROW_BLOCK, n_val)",
      "i1 = min(i0 + _ROW_BLOCK, n_val - 1)", _FULL_BATCH),
-    ("alg1_transpose_block_gap", _LR, "i1 = min(i0 + 64, n)", "i1 = min(i0 + 63, n)", _FULL_BATCH),
+    ("alg1_transpose_block_gap", _LRP, "i1 = min(i0 + 64, n)", "i1 = min(i0 + 63, n)", _FULL_BATCH),
+    ("alg1_exact_held_out_tie_predicts_plus", _LR,
+     "p = 1 if row_dot(X_val, i, w) >= 0.0 else -1", "p = 1 if row_dot(X_val, i, w) > 0.0 else -1",
+     _EXACT),
+    ("alg1_exact_held_out_band", _LR, "if abs(mv[i]) <= xnv[i] * rr:",
+     "if abs(mv[i]) <= xnv[i] * rr * 0.01:", _EXACT),
     ("alg1_exact_step", _LR, "step = lr / (2.0 * n)\n    xn", "step = lr / n\n    xn", _EXACT),
     ("alg1_exact_chunk_last_row", _LR, "i1 = (n * (c + 1)) // N_CHUNKS",
      "i1 = max(i0, (n * (c + 1)) // N_CHUNKS - 1)", _EXACT),
@@ -167,9 +173,9 @@ KERNEL_MUTANTS: list[tuple[str, str, str, str, list[str]]] = [
      "within = beta1 > 0.0 and e2 <= (2.0 * r * beta1) ** 2", _EXACT),
     ("alg1_exact_objective", _LR, "rec_obj[rec] = ((0.5 - eta) * sw - 0.5 * yw) / n",
      "rec_obj[rec] = ((0.5 - eta) * sw + 0.5 * yw) / n", _EXACT),
-    ("alg1_exact_last_iterate_block", _LR,
-     "if nb == _ITER_BLOCK or s == n_steps:\n            _score_iterates(Xvt, y_val, W, nb, zbuf,",
-     "if nb == _ITER_BLOCK:\n            _score_iterates(Xvt, y_val, W, nb, zbuf,", _EXACT),
+    ("alg1_exact_first_minimum", _LR,
+     "if e < best_err:\n            best_err = e\n            best = s",
+     "if e <= best_err:\n            best_err = e\n            best = s", _EXACT),
     # ------------------------------------------------------------------ students.py
     ("students_softmax_shift", _ST, "if z[j] > mx:", "if z[j] < mx:", _STUDENTS),
     ("students_mixed_gradient_sign", _ST, "dz[j] += f[j] * S", "dz[j] -= f[j] * S", _STUDENTS),
