@@ -188,10 +188,11 @@ def _threshold_table(claim: dict[str, Any]) -> list[str]:
     head = ["method", *(f"{claim.get('parameter', 'x')}={_num(v)}" for v in values)]
     rows = [[_method(claim), *_threshold_cells(claim["thresholds"], cen, low)]]
     for name, ctrl in (claim.get("controls") or {}).items():
-        n = len(ctrl.get("thresholds", []))
+        c_below = {float(v) for v in ctrl.get("below_grid") or [] if _is_number(v)}
+        c_low = [_is_number(v) and float(v) in c_below for v in ctrl.get("values", values)]
         rows.append([f"{learner_label(name)} (control)",
                      *_threshold_cells(ctrl.get("thresholds", []), ctrl.get("censored", []),
-                                       [False] * n)])
+                                       c_low)])
     out = ["", "| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
     out += ["| " + " | ".join(_cell(c) for c in r) + " |" for r in rows]
     out += ["", "`>n`: fewer seeds than the success share reached the target by n, the largest "

@@ -169,3 +169,14 @@ def test_a_growth_control_is_worded_as_such(tmp_path: Path) -> None:
     assert "| SLaM, project_dim = 0: does not grow |" in text
     assert "growth control's interval lies wholly above the ceiling" in text
     assert "fails at the hardest value" not in text
+
+
+def test_a_control_reaching_the_target_at_the_smallest_n_is_marked_below_the_grid():
+    claim = {"values": [0.1, 0.05], "thresholds": [800.0, 1600.0], "parameter": "target",
+             "threshold_censored": [False, False], "below_grid": [], "learner": "slam",
+             "controls": {"logreg_exact": {"values": [0.1, 0.05], "thresholds": [500.0, 64000.0],
+                                           "censored": [False, True], "below_grid": [0.1]}}}
+    table = "\n".join(report._threshold_table(claim))
+    assert "| <=500 | >64000 |" in table and "| 800 | 1600 |" in table
+    claim["controls"]["logreg_exact"]["below_grid"] = []  # the mark follows the data
+    assert "| 500 | >64000 |" in "\n".join(report._threshold_table(claim))

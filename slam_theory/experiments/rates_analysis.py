@@ -151,6 +151,11 @@ def judge_claim(
             f"{', '.join(f'{v:g}' for v in values[low])}: below the grid, lower n_min"
         )
     ctrl = {c: _control_result(rows, c, parameter, success) for c in controls}
+    for c, res in ctrl.items():  # a control that met a target at its smallest n tried
+        c_min = min((float(r["n_eval"]) for r in rows if r.get("learner") == c),
+                    default=float("nan"))
+        res["below_grid"] = [v for v, t, z in zip(res["values"], res["thresholds"],
+                                                  res["censored"]) if not z and t <= c_min]
     out["controls"] = ctrl
     failing = [c for c, r in ctrl.items() if r["fails"]]
     out["counted"] = len(failing) == len(ctrl)
