@@ -380,7 +380,7 @@ def test_classifier_defaults_are_the_documented_ones():
 
 
 # ---------------------------------------------------------------------- the loss dispatch
-def _distill_reference(loss, X, P, Pv, yv, XL, yl, E, seed, **kw):
+def _distill_reference(loss, X, P, Pv, yv, XL, yl, E, seed, target="hard"):
     """What SLaMStudent.fit(loss=...) trains, assembled from the public pieces: targets,
     mixing weights, coefficients, loss kinds and example weights per loss, then train_theta."""
     from slam_theory._kernels import students as KS
@@ -389,7 +389,8 @@ def _distill_reference(loss, X, P, Pv, yv, XL, yl, E, seed, **kw):
     n, K = P.shape
     alpha, C, T = np.ones(n), np.zeros((n, K)), np.eye(K)
     kinds, w = np.full(n, KS.MIXED_CE, dtype=np.int64), np.ones(n)
-    target = "hard"
+    if loss in ("hard", "threshold", "ups"):
+        target = "hard"  # these losses train on the teacher's top-1 whatever target says
     hard = np.eye(K)[P.argmax(axis=1)]
     if loss == "slam":
         kk = distill.estimate_k(Pv, yv)
@@ -422,9 +423,10 @@ def _distill_reference(loss, X, P, Pv, yv, XL, yl, E, seed, **kw):
     return theta, int(np.count_nonzero(w[:n]))
 
 
+@pytest.mark.parametrize("target", ["hard", "soft"])
 @pytest.mark.parametrize("loss", ["slam", "distill", "hard", "weighted", "forward", "taylor",
                                   "threshold", "ups"])
-def test_each_loss_trains_what_its_definition_says(loss):
+def test_each_loss_trains_what_its_definition_says(loss, target):
     rng = np.random.default_rng(1)
     n, K = 60, 3
     X = rng.normal(size=(n, 2))
@@ -435,10 +437,11 @@ def test_each_loss_trains_what_its_definition_says(loss):
     yv = np.where(margin > np.median(margin), Pv.argmax(axis=1), (Pv.argmax(axis=1) + 1) % K)
     XL, yl = rng.normal(size=(8, 2)), rng.integers(0, K, 8)
     E = np.stack([P, np.clip(P + 0.02, 0, 1) / np.clip(P + 0.02, 0, 1).sum(1, keepdims=True)])
-    s = distill.SLaMStudent(loss=loss, epochs=3, labeled_weight=1.5, random_state=4).fit(
+    s = distill.SLaMStudent(loss=loss, target=target, epochs=3, labeled_weight=1.5,
+                            random_state=4).fit(
         X, teacher_proba=P, teacher_proba_val=Pv, y_val=yv, X_labeled=XL, y_labeled=yl,
         teacher_proba_ensemble=E if loss == "ups" else None)
     ref, n_used = _distill_reference(loss, X, P, Pv, yv, XL, yl, E if loss == "ups" else None,
-                                     4)
+                                     4, target)
     np.testing.assert_allclose(s.theta_, ref, rtol=1e-12, atol=1e-15)
     assert s.n_used_ == n_used
