@@ -133,3 +133,21 @@ def test_readme_speed_table_comes_from_the_benchmark_files() -> None:
     assert ratios, "no benchmark JSON with ratios is committed"
     assert unmatched_ratios(table, ratios) == []
     assert unmatched_ratios("| x | 999 | 20 |", ratios) == ["999"]  # the check can fail
+
+
+def unmatched_mutation_rows(table: str, groups: dict) -> list[str]:
+    """Rows ``| group | killed / non-equivalent | ... |`` that the mutation record does not hold."""
+    bad = []
+    for name, killed, ne in re.findall(r"^\| (\w+) \| (\d+) / (\d+) \|", table, flags=re.M):
+        g = groups.get(name)
+        if g is None or (g["killed"], g["total"] - g["equivalent"]) != (int(killed), int(ne)):
+            bad.append(name)
+    return bad
+
+
+def test_readme_mutation_scores_come_from_the_benchmark_record() -> None:
+    table = _section(README.read_text(encoding="utf-8"), "## Tests that catch bugs")
+    groups = json.loads((ROOT / "benchmarks" / "mutation.json").read_text())["groups"]
+    assert len(re.findall(r"^\| \w+ \| \d+ / \d+ \|", table, flags=re.M)) >= 8
+    assert unmatched_mutation_rows(table, groups) == []
+    assert unmatched_mutation_rows("| stats | 1 / 2 | 50% |", groups) == ["stats"]  # can fail
