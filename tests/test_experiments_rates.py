@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from numpy.random import SeedSequence
 
 from slam_theory import halfspaces, runner
+from slam_theory.experiments import rates_figures
 from slam_theory.experiments.rates import threshold_trial
 from slam_theory.experiments.rates_analysis import analysis, judge_claim, threshold_matrix
 
@@ -125,3 +127,21 @@ def test_the_on_demand_algorithm_1_claim_loads_in_both_presets():
     for preset in ("quick", "full"):
         cfg = runner.load_config(path, preset=preset)
         assert "leaky_relu" in cfg["grid"]["learner"]
+
+
+def test_rate_panel_marks_thresholds_below_the_grid_and_names_the_method():
+    claim = {"values": [0.1, 0.05, 0.025], "parameter": "target", "x_label": "1/eps",
+             "thresholds": [100.0, 300.0, 900.0], "threshold_censored": [False, False, False],
+             "below_grid": [0.1], "learner": "slam", "id": "c", "verdict": "inconclusive",
+             "exponent": 1.6, "ci": [1.4, 1.8], "floor": 1, "ceiling": 2, "controls": {}}
+    fig, ax = plt.subplots()
+    rates_figures._draw_claim(ax, claim)
+    labels = [h.get_label() for h in ax.get_lines()]
+    assert any("at the smallest n tried" in lab for lab in labels)
+    assert ax.get_title().startswith("SLaM: inconclusive")
+    claim["below_grid"] = []
+    fig2, ax2 = plt.subplots()
+    rates_figures._draw_claim(ax2, claim)
+    assert not any("at the smallest n tried" in h.get_label() for h in ax2.get_lines())
+    plt.close(fig)
+    plt.close(fig2)

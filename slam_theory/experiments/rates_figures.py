@@ -45,9 +45,10 @@ def _anchor(x: np.ndarray, y: np.ndarray, censored: np.ndarray) -> tuple[float, 
 
 
 def _draw_series(ax: Any, x: np.ndarray, y: np.ndarray, cen: np.ndarray, name: str,
-                 lift: float = 1.0) -> None:
-    """One learner's thresholds; censored ones as open triangles (``lift`` separates series
-    censored at the same n, which would otherwise hide each other)."""
+                 lift: float = 1.0, low: np.ndarray | None = None) -> None:
+    """One learner's thresholds; censored ones as open triangles up (``lift`` separates series
+    censored at the same n, which would otherwise hide each other), thresholds at the smallest
+    n tried (below the grid, ``low``) ringed by an open triangle down."""
     style = plotting.learner_style(name)
     color, marker = style["color"], style["marker"]
     if np.any(~cen):
@@ -56,6 +57,14 @@ def _draw_series(ax: Any, x: np.ndarray, y: np.ndarray, cen: np.ndarray, name: s
     if np.any(cen):
         ax.plot(x[cen], y[cen] * lift, ls="none", marker="^", mfc="none", mec=color, ms=4.5,
                 label=f"{style['label']} (never reached)")
+    if low is not None and np.any(low):
+        ax.plot(x[low], y[low], ls="none", marker="v", mfc="none", mec=color, ms=7,
+                label=f"{style['label']} (at the smallest n tried)")
+
+
+def _low(values: np.ndarray, below: Any) -> np.ndarray:
+    marked = {float(v) for v in below or []}
+    return np.array([float(v) in marked for v in values], dtype=bool)
 
 
 def _draw_claim(ax: Any, claim: Mapping[str, Any]) -> None:
@@ -65,8 +74,9 @@ def _draw_claim(ax: Any, claim: Mapping[str, Any]) -> None:
     cen = np.asarray(claim["threshold_censored"], dtype=bool)
     for i, (name, ctrl) in enumerate(claim.get("controls", {}).items()):
         _draw_series(ax, x, np.asarray(ctrl["thresholds"], float),
-                     np.asarray(ctrl["censored"], bool), name, lift=0.8**i)
-    _draw_series(ax, x, y, cen, str(claim["learner"]))
+                     np.asarray(ctrl["censored"], bool), name, lift=0.8**i,
+                     low=_low(values, ctrl.get("below_grid")))
+    _draw_series(ax, x, y, cen, str(claim["learner"]), low=_low(values, claim.get("below_grid")))
     anchor = _anchor(x, y, cen)
     if anchor is not None:
         x0, y0 = anchor
@@ -81,7 +91,8 @@ def _draw_claim(ax: Any, claim: Mapping[str, Any]) -> None:
     ax.set_xlabel(str(claim["x_label"]))
     ax.set_ylabel(f"n to reach the target ({claim.get('success', 0.5):.0%} of seeds)")
     ci = claim.get("ci") or [float("nan"), float("nan")]
-    ax.set_title(f"{claim['id']}: {claim['verdict']}\nexponent {claim['exponent']:.2f} "
+    method = plotting.learner_style(str(claim["learner"]))["label"]
+    ax.set_title(f"{method}: {claim['verdict']}\nexponent {claim['exponent']:.2f} "
                  f"[{ci[0]:.2f}, {ci[1]:.2f}]", fontsize=6)
 
 
