@@ -266,9 +266,9 @@ def test_gaussian_disagreement(gamma):
 
 
 def test_gaussian_huge_band_is_stable():
-    gen = GaussianHalfspace(100, 5.0, random_state=0)  # tau >= 50 standard deviations
+    gen = GaussianHalfspace(2500, 1.0, random_state=0)  # tau >= 50 standard deviations
     X, _ = gen.sample(1000)
-    assert np.all(np.abs(X[:, 0]) >= 5.0) and np.all(np.isfinite(X))
+    assert np.all(np.abs(X[:, 0]) >= 1.0) and np.all(np.isfinite(X))
 
 
 # ---------------------------------------------------------------- hypercube
@@ -476,3 +476,22 @@ def test_reflection_edge_cases(w):
     np.testing.assert_allclose(np.linalg.norm(X, axis=1), 1.0, atol=1e-12)
     ref = MarginHalfspace(4, 0.3, random_state=0)  # w* = e_1: same law of w*.x
     assert stats.ks_2samp(np.abs(m), np.abs(ref.sample(5000)[0][:, 0])).pvalue > KS_P
+
+
+def test_gamma_above_one_and_sizes_nothing_can_hold_are_refused_naming_them():
+    with pytest.raises(ValueError, match="gamma must be"):
+        GaussianHalfspace(3, gamma=1.5)
+    huge = 10**13
+    w3 = np.ones(3)
+    for make in (lambda: GaussianHalfspace(huge, 0.1, w_star=w3),
+                 lambda: data.MarginHalfspace(huge, 0.1, w_star=w3),
+                 lambda: HypercubeHalfspace(huge, w_star=w3),
+                 lambda: data.make_instance("sphere", d=huge, gamma=0.1),
+                 lambda: data.make_instance("perceptron_gamma", d=huge, gamma=0.1),
+                 lambda: GaussianMixture(n_classes=3, d=huge)):
+        with pytest.raises(MemoryError, match=r"at d=10000000000000 .*use a smaller d"):
+            make()
+    with pytest.raises(MemoryError, match=r"n_classes=10000000000000 rows at d=3"):
+        GaussianMixture(n_classes=huge, d=3)
+    with pytest.raises(MemoryError, match=r"at n_classes=10000000000000 "):
+        simulate_teacher(np.arange(90) % 3, n_classes=huge, accuracy=0.7)

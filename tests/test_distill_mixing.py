@@ -101,3 +101,16 @@ def test_estimate_alpha_tracks_an_increasing_profile(rng):
 def test_docstring_examples_run(module):
     res = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert res.attempted > 0 and res.failed == 0
+
+
+def test_mix_refuses_1d_f_with_k_or_teacher_and_topk_mask_checks_probabilities():
+    t = [[0.7, 0.3], [0.4, 0.6]]
+    with pytest.raises(ValueError, match=r"f must have shape \(n, K\)"):
+        distill.mix([0.5, 0.3], 0.8, k=2, teacher=t)
+    with pytest.raises(ValueError, match=r"f must have shape \(n, K\)"):
+        distill.mix_topk([0.5, 0.3], 0.8, t, 2)
+    np.testing.assert_allclose(distill.mix([0.5, 0.3], 0.8), [0.5, 0.38])  # binary form kept
+    with pytest.raises(ValueError, match="proba has entries outside"):
+        distill.topk_mask([[-0.2, 1.2]], 1)
+    with pytest.raises(ValueError, match="proba rows must sum to 1"):
+        distill.topk_mask([[0.6, 0.6]], 1)

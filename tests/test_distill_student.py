@@ -240,3 +240,24 @@ def test_bad_inputs(call, match):
 )
 def test_sklearn_check_estimator(estimator, check):
     check(estimator)
+
+
+@pytest.mark.parametrize("est", [distill.SLaMStudent, distill.SLaMClassifier])
+def test_x_errors_name_x_and_bad_sizes_are_refused(est):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 3))
+    y = np.arange(40) % 2
+    with pytest.raises(ValueError, match=r"^X: Expected 2D array"):
+        est(epochs=2).fit(X[:, 0], y)
+    with pytest.raises(TypeError, match="X must be array-like of numbers, got strings"):
+        est(epochs=2).fit(X.astype(str), y)
+    fitted = est(epochs=2, random_state=0).fit(X, y)
+    with pytest.raises(ValueError, match=r"^X: .*0 feature"):
+        fitted.predict(np.empty((3, 0)))
+    with pytest.raises(TypeError, match="X must be array-like of numbers"):
+        fitted.predict(X.astype(str))
+    for name in ("epochs", "hidden", "batch_size"):
+        with pytest.raises(TypeError, match=f"{name} must be an integer, got bool"):
+            est(**{"epochs": 2, name: True}).fit(X, y)
+    with pytest.raises(ValueError, match="labeled_weight"):
+        est(epochs=2, labeled_weight=0.0).fit(X, y)

@@ -63,10 +63,6 @@ ALIASES = {"name": ("learner",), "Xp": ("X",)}
 
 #: Findings left open on purpose, by case prefix, with the reason (see benchmarks/fuzz.json).
 KNOWN = {
-    "data.": "slam_theory.data is another helper's: reported (d=huge allocates before any "
-             "check; GaussianHalfspace takes gamma > 1)",
-    "distill.": "slam_theory.distill is another helper's: reported (X errors do not name X, "
-                "numeric strings and bool sizes accepted, labeled_weight=0)",
     "rate_eps:instance_unknown_param": "an [instance] key the family does not take fails in "
                                        "every trial, not when the config loads",
     "rate_gamma:instance_unknown_param": "as rate_eps",

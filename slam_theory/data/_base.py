@@ -54,18 +54,35 @@ def _physical_memory() -> int:
         return 1 << 62
 
 
-def check_rows_fit(n: int, d: int, arrays: float = 1.0, name: str = "n") -> None:
+def check_rows_fit(
+    n: int,
+    d: int,
+    arrays: float = 1.0,
+    name: str = "n",
+    *,
+    d_name: str = "d",
+    advice: str = "use stream(n, batch=...) instead",
+) -> None:
     """Refuse ``n`` rows of ``d`` float64 columns (times ``arrays`` copies) beyond physical memory.
 
-    Raises a one-line ``MemoryError`` naming the bytes before any work is done; use
-    ``stream(n, batch)`` for very large ``n``.
+    Raises a one-line ``MemoryError`` naming both sizes (as ``name`` and ``d_name``) and the
+    bytes before any work is done; by default it advises ``stream(n, batch)`` for large ``n``.
+
+    Examples
+    --------
+    >>> check_rows_fit(10, 3)
+    >>> try:
+    ...     check_rows_fit(1, 10**15, advice="use a smaller d")
+    ... except MemoryError as exc:
+    ...     print(str(exc).split(" need")[0], "|", str(exc).split("; ")[-1])
+    n=1 rows at d=1000000000000000 | use a smaller d
     """
     need = float(n) * float(d) * 8.0 * float(arrays)
     have = _physical_memory()
     if need > have:
         raise MemoryError(
-            f"{name}={n} rows at d={d} need about {need:.3g} bytes, more than the "
-            f"{have:.3g} bytes of physical memory; use stream(n, batch=...) instead"
+            f"{name}={n} rows at {d_name}={d} need about {need:.3g} bytes, more than the "
+            f"{have:.3g} bytes of physical memory; {advice}"
         )
 
 
@@ -75,8 +92,16 @@ def check_n(n: Any) -> int:
 
 
 def check_d(d: Any, low: int = 2) -> int:
-    """Dimension: an int ``>= low``."""
-    return check_int(d, "d", low=low)
+    """Dimension: an int ``>= low`` of which a few rows fit in memory (refused before allocating).
+
+    Examples
+    --------
+    >>> check_d(3)
+    3
+    """
+    out = check_int(d, "d", low=low)
+    check_rows_fit(1, out, arrays=4.0, advice="use a smaller d")
+    return out
 
 
 def unit_w_star(w_star: Any, d: int) -> np.ndarray:

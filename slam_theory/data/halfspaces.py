@@ -298,7 +298,8 @@ class GaussianHalfspace(RowSampler):
     d : int
         Dimension, ``d >= 2``.
     gamma : float, default 0.0
-        Half-width of the removed band, ``gamma >= 0`` (finite).
+        Half-width of the removed band, in ``[0, 1]`` (the margin scale of
+        :class:`MarginHalfspace`, as ``E||x||^2 = 1``).
     w_star : array-like of shape (d,), optional
         Target direction; default ``e_1``.
     random_state : None, int, SeedSequence, Generator or RandomState, optional
@@ -315,7 +316,7 @@ class GaussianHalfspace(RowSampler):
         self, d: int, gamma: float = 0.0, w_star: Any = None, random_state: Any = None
     ) -> None:
         self.d = check_d(d)
-        self.gamma = check_in_range(gamma, "gamma", 0.0, math.inf, high_inclusive=False)
+        self.gamma = check_in_range(gamma, "gamma", 0.0, 1.0)
         self.w_star = unit_w_star(w_star, self.d)
         self._rng = as_generator(random_state)
         self._mode = _ks.MODE_GAUSS

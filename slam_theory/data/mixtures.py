@@ -9,7 +9,7 @@ import numpy as np
 from scipy import special
 
 from .._validation import as_generator, check_finite_array, check_in_range, check_int
-from ._base import check_n, check_rows_fit
+from ._base import check_d, check_n, check_rows_fit
 
 __all__ = ["GaussianMixture", "simulate_teacher"]
 
@@ -48,7 +48,9 @@ class GaussianMixture:
         self, n_classes: int, d: int, separation: float = 3.0, random_state: Any = None
     ) -> None:
         self.n_classes = check_int(n_classes, "n_classes", low=2)
-        self.d = check_int(d, "d", low=1)
+        self.d = check_d(d, low=1)
+        check_rows_fit(self.n_classes, self.d, arrays=3.0, name="n_classes",
+                       advice="use fewer classes or a smaller d")
         self.separation = check_in_range(
             separation, "separation", 0.0, math.inf, low_inclusive=False, high_inclusive=False
         )
@@ -184,6 +186,7 @@ def simulate_teacher(
         raise ValueError(f"y must contain classes in [0, {K - 1}], got range [{yy.min()}, "
                          f"{yy.max()}]")
     n = yy.shape[0]
+    check_rows_fit(n, K, arrays=4.0, d_name="n_classes", advice="use fewer classes")
     if np.ndim(accuracy) == 0:
         alpha = np.full(n, check_in_range(accuracy, "accuracy", 0.0, 1.0))
     else:

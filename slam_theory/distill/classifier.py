@@ -24,6 +24,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from slam_theory._validation import as_generator, check_proba_matrix
+from slam_theory.distill.inputs import check_int_params, check_rows
 from slam_theory.distill.student import LOSSES, SLaMStudent, encode_labels
 
 __all__ = ["UNLABELED", "SLaMClassifier", "unlabeled_mask"]
@@ -143,7 +144,7 @@ class SLaMClassifier(ClassifierMixin, BaseEstimator):
         "validation_size": [Interval(numbers.Real, 0, 1, closed="neither"),
                             Interval(numbers.Integral, 2, None, closed="left")],
         "classes": ["array-like", None],
-        "labeled_weight": [Interval(numbers.Real, 0, None, closed="left")],
+        "labeled_weight": [Interval(numbers.Real, 0, None, closed="neither")],
         "hidden": [Interval(numbers.Integral, 1, None, closed="left")],
         "epochs": [Interval(numbers.Integral, 1, None, closed="left")],
         "lr": [Interval(numbers.Real, 0, None, closed="neither")],
@@ -242,6 +243,8 @@ class SLaMClassifier(ClassifierMixin, BaseEstimator):
         self
         """
         self._validate_params()
+        check_int_params(self, ("hidden", "epochs", "batch_size"))
+        check_rows(X, "X", self)
         X, y = validate_data(self, X, y, dtype=np.float64, order="C")
         y = column_or_1d(y, warn=True)
         unl = unlabeled_mask(y)
@@ -290,6 +293,7 @@ class SLaMClassifier(ClassifierMixin, BaseEstimator):
     # -- prediction -------------------------------------------------------------------------
     def _check_X(self, X: Any) -> np.ndarray:
         check_is_fitted(self, "student_")
+        check_rows(X, "X", self)
         return validate_data(self, X, dtype=np.float64, order="C", reset=False)
 
     def predict_proba(self, X: Any) -> np.ndarray:

@@ -24,11 +24,51 @@ from typing import Any
 import numpy as np
 from sklearn.utils.validation import check_array
 
-from slam_theory._validation import check_proba_matrix
+from slam_theory._validation import check_proba_matrix, reject_strings
 from slam_theory.distill.estimate import _check_val
 from slam_theory.distill.labels import encode_labels
 
-__all__ = ["check_distill_inputs"]
+__all__ = ["check_distill_inputs", "check_int_params", "check_rows"]
+
+
+def check_rows(X: Any, name: str = "X", estimator: Any = None) -> None:
+    """Check ``X`` as a 2-d float matrix, re-raising scikit-learn's error naming ``name``.
+
+    Numeric strings are refused (numpy would parse ``"0.5"``). Nothing is returned: the
+    caller then runs scikit-learn's ``validate_data`` on the same input.
+
+    Examples
+    --------
+    >>> check_rows([[0.0, 1.0]])
+    >>> try:
+    ...     check_rows([0.0, 1.0])
+    ... except ValueError as exc:
+    ...     print(str(exc).split(".")[0])
+    X: Expected 2D array, got 1D array instead: array=[0
+    """
+    reject_strings(X, name)
+    try:
+        check_array(X, dtype=np.float64, estimator=estimator)
+    except (ValueError, TypeError) as exc:
+        raise type(exc)(f"{name}: {' '.join(str(exc).split())}") from None
+
+
+def check_int_params(estimator: Any, names: tuple[str, ...]) -> None:
+    """Refuse a bool for the integer parameters ``names`` (``True`` is an ``Integral``).
+
+    Examples
+    --------
+    >>> class E:
+    ...     epochs = True
+    >>> try:
+    ...     check_int_params(E(), ("epochs",))
+    ... except TypeError as exc:
+    ...     print(exc)
+    epochs must be an integer, got bool
+    """
+    for name in names:
+        if isinstance(getattr(estimator, name), bool | np.bool_):
+            raise TypeError(f"{name} must be an integer, got bool")
 
 
 def check_distill_inputs(

@@ -63,7 +63,7 @@ def topk_mask(proba: Any, k: Any) -> np.ndarray:
     Parameters
     ----------
     proba : array-like of shape (n, K)
-        Teacher probabilities.
+        Teacher probabilities (entries in [0, 1], rows summing to 1).
     k : int or array-like of int, shape (n,)
         Number of classes kept per row, in ``[1, K]``.
 
@@ -76,7 +76,7 @@ def topk_mask(proba: Any, k: Any) -> np.ndarray:
     >>> topk_mask([[0.1, 0.6, 0.3]], 2)
     array([[0., 1., 1.]])
     """
-    P = check_finite_array(proba, "proba", ndim=2)
+    P = check_proba_matrix(proba, "proba")
     n, K = P.shape
     kk = _as_k_array(k, n, K)
     order = np.argsort(-P, axis=1, kind="stable")
@@ -129,8 +129,8 @@ def mix(
     * ``teacher=None, normalize=False``: ``alpha f + (1 - alpha)(1 - f)`` on every class.
 
     Binary case: a 1-d ``f`` is read as ``P(class 1)`` and the result is
-    ``alpha f + (1 - alpha)(1 - f)`` (``k``, ``teacher`` and ``normalize`` are then ignored;
-    it equals the 2-class normalised form).
+    ``alpha f + (1 - alpha)(1 - f)`` (``normalize`` is then ignored; it equals the 2-class
+    normalised form). A 1-d ``f`` with ``k`` or ``teacher`` is refused (they need ``(n, K)``).
 
     Parameters
     ----------
@@ -159,6 +159,9 @@ def mix(
     if not isinstance(normalize, bool | np.bool_):
         raise TypeError("normalize must be a bool")
     if np.ndim(f) == 1:
+        if k is not None or teacher is not None:
+            raise ValueError(f"f must have shape (n, K) when k or teacher is given, got 1-d f "
+                             f"of shape {np.shape(f)} (a 1-d f is the binary P(class 1))")
         p = check_finite_array(f, "f", ndim=1)
         if np.any(p < 0) or np.any(p > 1):
             raise ValueError("f must be in [0, 1]")

@@ -27,7 +27,7 @@ from slam_theory.distill.estimate import (
     estimate_transition_matrix,
     teacher_margin,
 )
-from slam_theory.distill.inputs import check_distill_inputs
+from slam_theory.distill.inputs import check_distill_inputs, check_int_params, check_rows
 from slam_theory.distill.labels import encode_labels
 from slam_theory.distill.mixing import _mix_coefficients, _softmax, _targets
 from slam_theory.distill.selection import _cleanlab_select, _tune_threshold, _ups_select
@@ -209,7 +209,7 @@ class SLaMStudent(ClassifierMixin, BaseEstimator):
         "epochs": [Interval(numbers.Integral, 1, None, closed="left")],
         "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
         "l2": [Interval(numbers.Real, 0, None, closed="left")],
-        "labeled_weight": [Interval(numbers.Real, 0, None, closed="left")],
+        "labeled_weight": [Interval(numbers.Real, 0, None, closed="neither")],
         "coverage": [Interval(numbers.Real, 0, 1, closed="right")],
         "k_bins": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "alpha_min": [Interval(numbers.Real, 0, 1, closed="both"), StrOptions({"auto"})],
@@ -261,6 +261,7 @@ class SLaMStudent(ClassifierMixin, BaseEstimator):
         self
         """
         self._validate_params()
+        check_int_params(self, ("hidden", "epochs", "batch_size"))
         if teacher_proba is None:
             if y is None:
                 raise ValueError("SLaMStudent requires y to be passed, but the target y is None "
@@ -283,6 +284,7 @@ class SLaMStudent(ClassifierMixin, BaseEstimator):
                                  teacher_proba_val, y_val, teacher_proba_ensemble)
 
     def _fit_supervised(self, X: Any, y: Any, classes: Any) -> SLaMStudent:
+        check_rows(X, "X", self)
         X, y = validate_data(self, X, y, dtype=np.float64, order="C", multi_output=True)
         if y.ndim == 2 and y.shape[1] > 1:
             raise ValueError(f"y must be 1-d class labels, got shape {y.shape}; pass the "
@@ -326,6 +328,7 @@ class SLaMStudent(ClassifierMixin, BaseEstimator):
     ) -> SLaMStudent:
         if hasattr(X, "__len__") and len(X) == 0:
             raise ValueError("X (the unlabeled set) must not be empty")
+        check_rows(X, "X", self)
         X = validate_data(self, X, dtype=np.float64, order="C")
         P, cl, Pv, yv, XL, YL = check_distill_inputs(
             X, teacher_proba, classes, teacher_proba_val, y_val, X_labeled, y_labeled,
@@ -416,6 +419,7 @@ class SLaMStudent(ClassifierMixin, BaseEstimator):
     # -- prediction -------------------------------------------------------------------------
     def _logits(self, X: Any) -> np.ndarray:
         check_is_fitted(self, "theta_")
+        check_rows(X, "X", self)
         X = validate_data(self, X, dtype=np.float64, order="C", reset=False)
         th = self.theta_
         K = self.n_classes_
