@@ -13,6 +13,7 @@ import pytest
 
 from slam_theory import cli, runner
 from slam_theory.errors import ConfigError, SchedulerError
+from slam_theory.experiments.params import check_params
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures_sweep"
 if str(FIXTURES) not in sys.path:
@@ -163,3 +164,12 @@ def test_every_shipped_experiment_loads_in_both_presets(path):
     for preset in ("quick", "full"):
         cfg = runner.load_config(path, preset=preset)
         assert cfg["seeds"] >= 1
+
+
+@pytest.mark.parametrize(("key", "bad"), [("svm_C", -1.0), ("excess_level", 1.5),
+                                          ("disagreement_level", float("inf")),
+                                          ("control_margin", "x")])
+def test_shared_parameters_out_of_range_are_refused_when_the_config_loads(key, bad):
+    with pytest.raises((ValueError, TypeError), match=key):
+        check_params("any_trial", {key: bad})
+    check_params("any_trial", {key: 0.5})  # an in-range value passes

@@ -54,6 +54,10 @@ RANGES: dict[str, tuple[float, float, bool, bool]] = {
     "project_constant": (0.0, math.inf, True, True),
     "d_gamma_factor": (0.0, math.inf, True, True),
     "l2": (0.0, math.inf, False, True),
+    "disagreement_level": (0.0, 1.0, True, True),
+    "excess_level": (0.0, 1.0, True, True),
+    "control_margin": (0.0, 1.0, True, True),
+    "svm_C": (0.0, math.inf, True, True),
 }
 #: Integer parameters with a smallest value below 1 (``project_dim``: -1 and 0 are sentinels).
 INTEGERS_FROM = {"project_dim": -1}
