@@ -66,6 +66,12 @@ KNOWN = {
     "rate_eps:instance_unknown_param": "an [instance] key the family does not take fails in "
                                        "every trial, not when the config loads",
     "rate_gamma:instance_unknown_param": "as rate_eps",
+    "noise_rate:instance_unknown_param": "as rate_eps",
+    "dimension_free:instance_unknown_param": "as rate_eps",
+    "dimension_free:instance.alpha": "a family's own parameters (beyond the shared names of "
+                                     "experiments.params) are checked by the family when the "
+                                     "trials run, not when the config loads",
+    "rate_eps:torn": "the random cut leaves a shorter file that is itself a valid config",
 }
 
 
