@@ -46,9 +46,8 @@ _EMPTY_I = np.zeros(0, dtype=np.int64)
 #: The SGD kernels evaluate the per-sample loss for ``history_`` on every 8th sample only.
 _LOSS_STRIDE = 8
 #: Software prefetch distance (rows) of the SGD and Perceptron kernels, on every pass: the
-#: per-row update chain is latency-bound, so the hardware prefetcher alone does not keep up
-#: even in order (measured at n = 1e6, d = 100: in-order epoch 0.22 s -> 0.14 s, shuffled
-#: 1.09 s -> 0.58 s; distances 8 and 16 were slower).
+#: per-row update chain is latency-bound, so the hardware prefetcher alone does not keep up,
+#: even in order (the epoch benchmarks of ``slam-theory bench`` measure the effect).
 _PREFETCH = 4
 
 
@@ -303,11 +302,6 @@ def run_passes(
     est._guarded_passes(run, True)
 
 
-#: The SGD kernels evaluate the per-sample loss for ``history_`` on every 8th sample only.
-_LOSS_STRIDE = 8
-#: Software prefetch distance (rows) of the SGD kernel: the per-row update chain is
-#: latency-bound, so the hardware prefetcher alone does not keep up.
-_PREFETCH = 4
 POSITIVE = Interval(numbers.Real, 0.0, None, closed="neither")
 SGD_CONSTRAINTS: dict = {
     "max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
