@@ -121,7 +121,7 @@ class SLaMStudent(ClassifierMixin, BaseEstimator):
         of the teacher's top-1 class decreases with the student's probability of it (below
         ``1/k`` for the normalised mix), so the loss rewards moving mass *off* the teacher's
         label, to any class (also outside the top-k): the student then learns to be wrong
-        (measured: accuracy near 0 with a simulated 40%-accurate teacher).  Clipping makes
+        on exactly the examples where the teacher is weakest.  Clipping makes
         such examples carry no top-1 signal instead.  ``"auto"``: 1/2 for ``mixing="topk"``,
         ``1/k`` for ``"normalized"``.  Not from the paper (reconstruction); ``0`` gives the
         raw estimate.
