@@ -17,7 +17,8 @@ Examples
 ((4, 5), 0.0)
 """
 
-from .halfspaces import GaussianHalfspace, HypercubeHalfspace, MarginHalfspace
+from .halfspaces import GaussianHalfspace, MarginHalfspace
+from .hypercube import HypercubeHalfspace
 from .instances import (
     INSTANCE_FAMILIES,
     EpsFloorInstance,
