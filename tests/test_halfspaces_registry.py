@@ -111,6 +111,14 @@ def test_hinge_is_solved_to_convergence():
     r = np.random.default_rng(0)
     for _ in range(20):  # no nearby point is better: a minimum
         assert objective(s * d + 1e-3 * r.normal(size=5)) >= best - 1e-6 * best
+    # the default tolerance reaches the tight solve's objective; a loose one does not
+    def obj_of(tol):
+        w = H.HingeHalfspace(tol=tol, random_state=0).fit(X, y).coef_[0]
+        return min(objective(c * w) for c in np.linspace(0.1, 100, 4000))
+
+    tight = obj_of(1e-8)
+    assert abs(obj_of(1e-4) - tight) <= 1e-6 * tight
+    assert abs(obj_of(0.5) - tight) > 1e-6 * tight
     # an unconverged solve (one iteration) stops short and says so
     with pytest.warns(ConvergenceWarning):
         H.HingeHalfspace(max_iter=1, random_state=0).fit(X, y)

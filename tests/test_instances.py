@@ -303,6 +303,24 @@ def test_controls_fail_reference_succeeds(family, n, controls_fail):
     assert out["reference"] <= 0.02, out
 
 
+def test_rate_gamma_instance_defeats_all_three_controls():
+    """The rate_gamma design (wide Long-Servedio plane, alpha = 0.9) at its target 0.05.
+
+    The mean of y.x, exact logistic regression and the hinge loss all stay above the target;
+    the margin learner reaches it.  (With the default mean-trap design the hinge loss reaches
+    the target: the check below then fails, which is why rate_gamma uses this design.)
+    """
+    kw = {"control_mass": 0.5, "design": "wide", "control_margin": 0.1, "alpha": 0.9}
+    gen = make_instance("perceptron_gamma", d=45, gamma=0.07, random_state=1, **kw)
+    out = _controls(gen, 6000)
+    for name in ("mean", "logreg", "hinge"):
+        assert out[name] >= 0.06, out
+    assert out["reference"] <= 0.02, out
+    trap = make_instance("perceptron_gamma", d=45, gamma=0.07, random_state=1,
+                         **{**kw, "design": "mean_trap"})
+    assert _controls(trap, 6000)["hinge"] < 0.05
+
+
 def test_control_floor_does_not_shrink_with_n():
     gen = _gen("long_servedio", 1)
     X, y = gen.sample(100_000)
