@@ -146,8 +146,8 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
     _writable_dir(args.results, "--results")
     _writable_dir(args.figures, "--figures")
     _set_data_dir(args.data_dir)
-    for f in files:  # validate everything before running anything
-        runner.load_config(f, args.preset)
+    # validate everything before running anything; keep the experiments of this preset
+    files = [f for f in files if args.preset in runner.load_config(f, args.preset)["reproduce"]]
     bar, weight = _whole_run_bar(files, args)
     try:
         n_failed_trials, failed, skipped = _reproduce_runs(files, args, bar, weight)

@@ -327,3 +327,26 @@ def test_reproduce_shows_one_bar_over_all_trials(tmp_path: Path, monkeypatch: py
     assert "26/26 s" in capsys.readouterr().err  # 3 x 2 s + 2 x 10 s
     assert cli.main([*argv, "--no-progress"]) == 0  # nothing pending, and no bar at all
     assert "reproduce (quick)" not in capsys.readouterr().err
+
+
+def test_reproduce_runs_an_experiment_only_in_its_presets(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """``reproduce = ["full"]`` keeps an experiment out of the quick run and in the full one."""
+    _allow_test_trials(monkeypatch)
+    exps = _tiny_experiments(tmp_path)
+    text = (exps / "two.toml").read_text()
+    (exps / "two.toml").write_text('reproduce = ["full"]\n' + text)
+    argv = ["reproduce", "--jobs", "1", "--experiments", str(exps), "--results",
+            str(tmp_path / "res"), "--figures", str(tmp_path / "figs"), "--no-progress"]
+    assert cli.main([*argv, "--quick"]) == 0
+    out = capsys.readouterr().out
+    assert "one (quick)" in out and "two (quick)" not in out and "1/1 experiments" in out
+    assert cli.main([*argv, "--full", "--fresh"]) == 0
+    out = capsys.readouterr().out
+    assert "one (full)" in out and "two (full)" in out and "2/2 experiments" in out
+    # a bad value is refused in one line naming the key
+    for bad in ('["fast"]', "[]", '"full"', '["full", "full"]'):
+        (exps / "two.toml").write_text(f"reproduce = {bad}\n" + text)
+        assert cli.main([*argv, "--quick"]) == 2
+        assert "reproduce" in capsys.readouterr().err

@@ -67,7 +67,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--experiments", default=str(ROOT / "experiments"), help="TOML folder")
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "sweep.json"), help="output")
     args = ap.parse_args(argv)
-    files = sorted(Path(args.experiments).glob("*.toml"))
+    files = [f for f in sorted(Path(args.experiments).glob("*.toml"))  # as reproduce runs them
+             if args.preset in runner.load_config(f, args.preset)["reproduce"]]
     if args.only:
         keep = set(args.only.split(","))
         files = [f for f in files if f.stem in keep]

@@ -52,6 +52,7 @@ _TOP_KEYS = {
     "analysis_params",
     "claims",
     "presets",
+    "reproduce",
 }
 _REQUIRED_TOP = ("name", "trial", "root_seed", "presets")
 _PRESET_KEYS = {"seeds", "fixed", "grid", "analysis_params"}
@@ -158,6 +159,11 @@ def _validate(
     desc = raw.get("description", "")
     if not isinstance(desc, str):
         chk.fail("description", "a string", desc)
+    rep = raw.get("reproduce", list(PRESETS))
+    if (not isinstance(rep, list) or not rep or len(set(map(str, rep))) != len(rep)
+            or not all(isinstance(r, str) and r in PRESETS for r in rep)):
+        chk.fail("reproduce", f"a non-empty array of distinct preset names from {list(PRESETS)}",
+                 rep)
     if callable(raw["trial"]):
         pass  # tests may pass a callable in a config dict
     else:
@@ -273,6 +279,7 @@ def _resolve_preset(raw: dict[str, Any], preset: str, source: str) -> dict[str, 
         "analysis_params": ap,
         "claims": [dict(c) for c in raw.get("claims", [])],
         "seeds": p["seeds"],
+        "reproduce": list(raw.get("reproduce", PRESETS)),
     }
 
 
@@ -298,7 +305,8 @@ def load_config(
         Keys: name, preset, description, trial, analysis, figures, root_seed, seed_by,
         fixed, grid, instance (the ``[instance]`` table: ``family`` and the instance
         family's fixed parameters, also merged into ``fixed``), analysis_params, claims,
-        seeds.
+        seeds, reproduce (the presets in which ``slam-theory reproduce`` runs the experiment:
+        the file's optional top-level ``reproduce = ["full"]``, default both).
 
     Raises
     ------
