@@ -108,18 +108,36 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def trial_costs(experiments: str | Path, preset: str) -> dict[str, float]:
-    """Seconds per trial of each experiment, from ``benchmarks/sweep.json`` next to the
-    experiments folder (written by ``tools/sweep_bench.py``) when it measured ``preset``;
-    empty if there is none."""
-    path = Path(experiments).resolve().parent / "benchmarks" / "sweep.json"
+    """Seconds per trial of each experiment, measured on this project's machine.
+
+    Read from ``benchmarks/`` next to the experiments folder: ``sweep.json`` (written by
+    ``tools/sweep_bench.py``) when it measured ``preset``, and for the full preset
+    ``full_run.json`` (written by ``tools/full_run.py``: each experiment's summed trial
+    seconds over its trials).  Empty if neither applies.
+
+    Examples
+    --------
+    >>> trial_costs("no/such/folder", "quick")
+    {}
+    """
+    bench = Path(experiments).resolve().parent / "benchmarks"
+    out: dict[str, float] = {}
     try:
-        data = json.loads(path.read_text())
-        if data.get("preset") != preset:
-            return {}
-        return {name: float(m["mean_trial_s"]) for name, m in data["experiments"].items()
-                if float(m["mean_trial_s"]) > 0}
+        data = json.loads((bench / "sweep.json").read_text())
+        if data.get("preset") == preset:
+            out = {name: float(m["mean_trial_s"]) for name, m in data["experiments"].items()
+                   if float(m["mean_trial_s"]) > 0}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return {}
+        out = {}
+    if preset == "full" and not out:
+        try:
+            data = json.loads((bench / "full_run.json").read_text())
+            out = {name: float(m["trial_seconds"]) / int(m["trials"])
+                   for name, m in data["experiments"].items()
+                   if int(m["trials"]) > 0 and float(m["trial_seconds"]) > 0}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, ZeroDivisionError):
+            out = {}
+    return out
 
 
 def _whole_run_bar(files: list[Path], args: argparse.Namespace) -> tuple[Any, dict[str, float]]:

@@ -323,6 +323,12 @@ def test_reproduce_shows_one_bar_over_all_trials(tmp_path: Path, monkeypatch: py
                                             "two": {"mean_trial_s": 10.0}}}))
     assert cli.trial_costs(exps, "quick") == {"one": 2.0, "two": 10.0}
     assert cli.trial_costs(exps, "full") == {}
+    # the full preset's weights come from the timed full run
+    (tmp_path / "benchmarks" / "full_run.json").write_text(json.dumps(
+        {"experiments": {"one": {"trials": 3, "trial_seconds": 30.0},
+                         "two": {"trials": 0, "trial_seconds": 0.0}}}))
+    assert cli.trial_costs(exps, "full") == {"one": 10.0}
+    assert cli.trial_costs(exps, "quick") == {"one": 2.0, "two": 10.0}
     assert cli.main([*argv, "--fresh"]) == 0
     assert "26/26 s" in capsys.readouterr().err  # 3 x 2 s + 2 x 10 s
     assert cli.main([*argv, "--no-progress"]) == 0  # nothing pending, and no bar at all
