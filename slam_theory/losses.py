@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 from scipy.special import expit
 
+from slam_theory._docs import fill_docstrings
 from slam_theory._validation import (
     check_binary_labels,
     check_eta,
@@ -45,6 +46,13 @@ __all__ = [
     "symmetric_transition_matrix",
     "unbiased_loss",
 ]
+
+_DOCS = {
+    # the data of the Examples
+    "demo": """>>> rng = np.random.default_rng(0)
+>>> X, w = rng.normal(size=(20, 3)), np.array([0.5, -0.2, 0.1])
+>>> y = np.where(X[:, 0] > 0, 1, -1)""",
+}
 
 
 # --------------------------------------------------------------------------- validation helpers
@@ -134,12 +142,7 @@ def logistic_loss(w: Any, X: Any, y: Any) -> tuple[float, np.ndarray]:
 
     Parameters
     ----------
-    w : array-like of shape (d,)
-        Weights.
-    X : array-like of shape (n, d)
-        Features (finite).
-    y : array-like of shape (n,)
-        Labels in ``{-1, +1}``.
+    %(wXy)s
 
     Returns
     -------
@@ -175,27 +178,15 @@ def slam_binary_loss(w: Any, X: Any, y: Any, alpha: Any) -> tuple[float, np.ndar
 
     Parameters
     ----------
-    w : array-like of shape (d,)
-        Weights.
-    X : array-like of shape (n, d)
-        Features.
-    y : array-like of shape (n,)
-        Labels in ``{-1, +1}``.
+    %(wXy)s
     alpha : float or array-like of shape (n,)
         Mixing weight(s) in ``[0, 1]`` (probability that the observed label is correct).
 
-    Returns
-    -------
-    value : float
-        Mean loss.
-    grad : ndarray of shape (d,)
-        Exact gradient in ``w``.
+    %(value_grad)s
 
     Examples
     --------
-    >>> rng = np.random.default_rng(0)
-    >>> X, w = rng.normal(size=(20, 3)), np.array([0.5, -0.2, 0.1])
-    >>> y = np.where(X[:, 0] > 0, 1, -1)
+    %(demo)s
     >>> value, grad = slam_binary_loss(w, X, y, alpha=1.0)  # alpha = 1: the logistic loss
     >>> bool(np.isclose(value, logistic_loss(w, X, y)[0]))
     True
@@ -214,33 +205,22 @@ def forward_loss(w: Any, X: Any, y: Any, T: Any) -> tuple[float, np.ndarray]:
     ``(-1, +1)`` and row-stochastic ``T[i, j] = P(noisy = j | true = i)``.  For the noisy label
     with index ``j``: ``(T^T p)_j = T[1, j] sigmoid(z) + T[0, j] (1 - sigmoid(z))``, evaluated in
     log space as in the module docstring.  With ``T = symmetric_transition_matrix(eta)`` this
-    equals :func:`slam_binary_loss` with ``alpha = 1 - eta``.
+    equals :func:`slam_binary_loss` with ``alpha = 1 - eta``.  The value is ``inf`` only if a
+    label has probability zero under ``T`` (a zero column).
 
     Parameters
     ----------
-    w : array-like of shape (d,)
-        Weights.
-    X : array-like of shape (n, d)
-        Features.
-    y : array-like of shape (n,)
-        Noisy labels in ``{-1, +1}``.
+    %(wXy)s
     T : array-like of shape (2, 2)
         Row-stochastic noise transition matrix.
 
-    Returns
-    -------
-    value : float
-        Mean loss (``inf`` only if a label has probability zero under ``T``, i.e. a zero column).
-    grad : ndarray of shape (d,)
-        Exact gradient in ``w``.
+    %(value_grad)s
 
     Examples
     --------
-    >>> rng = np.random.default_rng(0)
-    >>> X, w = rng.normal(size=(20, 3)), np.array([0.5, -0.2, 0.1])
-    >>> y = np.where(X[:, 0] > 0, 1, -1)
-    >>> value, grad = forward_loss(w, X, y, np.eye(2))   # no noise: the logistic loss
-    >>> bool(np.isclose(value, logistic_loss(w, X, y)[0]))
+    %(demo)s
+    >>> value, grad = forward_loss(w, X, y, symmetric_transition_matrix(0.2))
+    >>> bool(np.isclose(value, slam_binary_loss(w, X, y, alpha=0.8)[0]))   # the SLaM loss
     True
     """
     w, X, y = _check_wXy(w, X, y)
@@ -262,29 +242,18 @@ def backward_loss(w: Any, X: Any, y: Any, T: Any) -> tuple[float, np.ndarray]:
 
     Parameters
     ----------
-    w : array-like of shape (d,)
-        Weights.
-    X : array-like of shape (n, d)
-        Features.
-    y : array-like of shape (n,)
-        Noisy labels in ``{-1, +1}``.
+    %(wXy)s
     T : array-like of shape (2, 2)
         Row-stochastic and invertible noise transition matrix.
 
-    Returns
-    -------
-    value : float
-        Mean loss.
-    grad : ndarray of shape (d,)
-        Exact gradient in ``w``.
+    %(value_grad)s
 
     Examples
     --------
-    >>> rng = np.random.default_rng(0)
-    >>> X, w = rng.normal(size=(20, 3)), np.array([0.5, -0.2, 0.1])
-    >>> y = np.where(X[:, 0] > 0, 1, -1)
-    >>> value, grad = backward_loss(w, X, y, np.eye(2))  # no noise: the logistic loss
-    >>> bool(np.isclose(value, logistic_loss(w, X, y)[0]))
+    %(demo)s
+    >>> T = [[0.9, 0.1], [0.3, 0.7]]                   # rho_neg = 0.1, rho_pos = 0.3
+    >>> value, grad = backward_loss(w, X, y, T)
+    >>> bool(np.isclose(value, unbiased_loss(w, X, y, 0.3, 0.1)[0]))
     True
     """
     w, X, y = _check_wXy(w, X, y)
@@ -311,27 +280,15 @@ def unbiased_loss(
 
     Parameters
     ----------
-    w : array-like of shape (d,)
-        Weights.
-    X : array-like of shape (n, d)
-        Features.
-    y : array-like of shape (n,)
-        Noisy labels in ``{-1, +1}``.
+    %(wXy)s
     rho_pos, rho_neg : float
         Class-conditional flip rates in ``[0, 1)`` with ``rho_pos + rho_neg < 1``.
 
-    Returns
-    -------
-    value : float
-        Mean loss.
-    grad : ndarray of shape (d,)
-        Exact gradient in ``w``.
+    %(value_grad)s
 
     Examples
     --------
-    >>> rng = np.random.default_rng(0)
-    >>> X, w = rng.normal(size=(20, 3)), np.array([0.5, -0.2, 0.1])
-    >>> y = np.where(X[:, 0] > 0, 1, -1)
+    %(demo)s
     >>> value, grad = unbiased_loss(w, X, y, 0.0, 0.0)   # no noise: the logistic loss
     >>> bool(np.allclose(grad, logistic_loss(w, X, y)[1]))
     True
@@ -370,14 +327,8 @@ def leaky_relu_loss(w: Any, X: Any, y: Any, eta: float) -> tuple[float, np.ndarr
 
     Parameters
     ----------
-    w : array-like of shape (d,)
-        Weights.
-    X : array-like of shape (n, d)
-        Features.
-    y : array-like of shape (n,)
-        Noisy labels in ``{-1, +1}``.
-    eta : float
-        RCN rate in ``[0, 1/2)``.
+    %(wXy)s
+    %(eta)s
 
     Returns
     -------
@@ -399,3 +350,6 @@ def leaky_relu_loss(w: Any, X: Any, y: Any, eta: float) -> tuple[float, np.ndarr
     loss = 0.5 * t + (0.5 - eta) * np.abs(t)
     dz = 0.5 * ((1.0 - 2.0 * eta) * np.sign(z) - y)
     return _finish(loss, dz, X)
+
+
+fill_docstrings(globals(), _DOCS)

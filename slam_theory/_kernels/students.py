@@ -179,15 +179,22 @@ def batch_loss_grad(
 def _update(
     theta: np.ndarray,
     grad: np.ndarray,
+    decay: np.ndarray,
     m: np.ndarray,
     v: np.ndarray,
     step: int,
     lr: float,
+    l2: float,
     adam: bool,
     beta1: float,
     beta2: float,
     eps: float,
 ) -> None:
+    """One optimiser step (number ``step``) of both models: the minibatch gradient ``grad`` plus
+    ``l2 * decay * theta`` (written into ``grad``), then Adam or plain SGD."""
+    if l2 > 0.0:
+        for p in range(grad.shape[0]):
+            grad[p] += l2 * decay[p] * theta[p]
     if adam:
         c1 = 1.0 - beta1**step
         c2 = 1.0 - beta2**step
@@ -280,11 +287,8 @@ def epoch_logistic(
         for jj in range(d):
             for k in range(K):
                 grad[jj * K + k] = G[jj, k]
-        if l2 > 0.0:
-            for p in range(grad.shape[0]):
-                grad[p] += l2 * decay[p] * theta[p]
         step += 1
-        _update(theta, grad, m, v, step, lr, adam, beta1, beta2, eps)
+        _update(theta, grad, decay, m, v, step, lr, l2, adam, beta1, beta2, eps)
     return total
 
 
@@ -379,9 +383,6 @@ def epoch_mlp(
                     base = jj * H
                     for u in range(H):
                         grad[base + u] += x * dh[u]
-        if l2 > 0.0:
-            for p in range(grad.shape[0]):
-                grad[p] += l2 * decay[p] * theta[p]
         step += 1
-        _update(theta, grad, m, v, step, lr, adam, beta1, beta2, eps)
+        _update(theta, grad, decay, m, v, step, lr, l2, adam, beta1, beta2, eps)
     return total

@@ -1,4 +1,5 @@
-"""Validation shared by the bound functions: real inputs in a stated range, counts in int64."""
+"""Validation shared by the bound functions (real inputs in a stated range, counts in int64) and
+the texts their docstrings share (:mod:`slam_theory._docs`)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,35 @@ from typing import Any
 import numpy as np
 
 from slam_theory._validation import reject_strings
+
+_EPS = """eps : array-like
+    Target error (disagreement with ``w*``), in ``(0, 1)``."""
+_GAMMA = """gamma : array-like
+    Margin, in ``(0, 1]``."""
+_ETA = """eta : array-like, default 0
+    RCN rate, in ``[0, 1/2)``."""
+_RATE = """Returns
+-------
+ndarray
+    The rate, broadcast over the arguments."""
+
+DOCS: dict[str, str] = {
+    "eps": _EPS,
+    "gamma": _GAMMA,
+    "eta": _ETA,  # an array with a default here, where slam_theory._docs' eta is a float
+    "T": """T : array-like
+    Number of steps, ``>= 0``.""",
+    # what a rate returns (the whole section)
+    "rate": _RATE,
+    # the arguments and the return value of a sample complexity in (eps, gamma, eta) (sections)
+    "eps_gamma_eta": f"""Parameters
+----------
+{_EPS}
+{_GAMMA}
+{_ETA}
+
+{_RATE}""",
+}
 
 
 def _arr(

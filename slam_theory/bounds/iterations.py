@@ -8,7 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from slam_theory.bounds._checks import _arr, _eta, _gamma, _out, _pos
+from slam_theory._docs import fill_docstrings
+from slam_theory.bounds._checks import DOCS, _arr, _eta, _gamma, _out, _pos
 
 __all__ = ["ddkwz23_e1", "ddkwz23_gap_bound", "sgd_stationarity"]
 
@@ -34,8 +35,7 @@ def sgd_stationarity(
 
     Parameters
     ----------
-    T : array-like
-        Number of SGD steps, ``>= 0``.
+    %(T)s
     smoothness : array-like, default 1
         ``L > 0``.
     variance : array-like, default 1
@@ -84,14 +84,10 @@ def ddkwz23_gap_bound(T: Any, eta: Any = 0.0) -> np.ndarray:
 
     Parameters
     ----------
-    T : array-like
-        Number of steps, ``>= 0``.
-    eta : array-like, default 0
-        RCN rate in ``[0, 1/2)``.
+    %(T)s
+    %(eta)s
 
-    Returns
-    -------
-    ndarray
+    %(rate)s
 
     References
     ----------
@@ -117,16 +113,11 @@ def ddkwz23_e1(T: Any, gamma: Any, eta: Any = 0.0) -> np.ndarray:
 
     Parameters
     ----------
-    T : array-like
-        Number of steps, ``>= 0``.
-    gamma : array-like
-        Margin in ``(0, 1]``.
-    eta : array-like, default 0
-        RCN rate in ``[0, 1/2)``.
+    %(T)s
+    %(gamma)s
+    %(eta)s
 
-    Returns
-    -------
-    ndarray
+    %(rate)s
 
     References
     ----------
@@ -139,3 +130,6 @@ def ddkwz23_e1(T: Any, gamma: Any, eta: Any = 0.0) -> np.ndarray:
     """
     t, g, h = np.broadcast_arrays(_iters(T), _gamma(gamma), _eta(eta))
     return _out(4.0 * (1.0 - h) / (g * np.sqrt(t + 1.0)))
+
+
+fill_docstrings(globals(), DOCS)

@@ -8,7 +8,18 @@ from typing import Any
 
 import numpy as np
 
-from slam_theory.bounds._checks import _arr, _as_count, _eps, _eta, _gamma, _out, _pos, _prob
+from slam_theory._docs import fill_docstrings
+from slam_theory.bounds._checks import (
+    DOCS,
+    _arr,
+    _as_count,
+    _eps,
+    _eta,
+    _gamma,
+    _out,
+    _pos,
+    _prob,
+)
 
 __all__ = [
     "ddkwz23_iterations",
@@ -32,19 +43,7 @@ def information_theoretic(eps: Any, gamma: Any, eta: Any = 0.0) -> np.ndarray:
     abstract states ``Theta~(1/(gamma^2 eps))`` (constant eta); the ``1/(1 - 2 eta)`` factor
     follows the Massart-Nedelec rate ``VC / ((1 - 2 eta) eps)`` with ``VC ~ 1/gamma^2``.
 
-    Parameters
-    ----------
-    eps : array-like
-        Target excess error (disagreement with ``w*``), in ``(0, 1)``.
-    gamma : array-like
-        Margin, in ``(0, 1]``.
-    eta : array-like, default 0
-        RCN rate, in ``[0, 1/2)``.
-
-    Returns
-    -------
-    ndarray
-        The rate (broadcast shape).
+    %(eps_gamma_eta)s
 
     References
     ----------
@@ -68,18 +67,7 @@ def slam_sample_complexity(eps: Any, gamma: Any, eta: Any = 0.0) -> np.ndarray:
     this function returns ``1/(gamma^2 eps^2)`` for every
     ``eta`` (validated but unused), and :data:`EXPONENTS` gives ``None`` for its ``eta`` exponent.
 
-    Parameters
-    ----------
-    eps : array-like
-        Target error in ``(0, 1)``.
-    gamma : array-like
-        Margin in ``(0, 1]``.
-    eta : array-like, default 0
-        RCN rate in ``[0, 1/2)`` (validated only).
-
-    Returns
-    -------
-    ndarray
+    %(eps_gamma_eta)s
 
     References
     ----------
@@ -107,12 +95,9 @@ def ddkwz23_iterations(gamma: Any, eps: Any, eta: Any = 0.0) -> np.ndarray:
 
     Parameters
     ----------
-    gamma : array-like
-        Margin in ``(0, 1]``.
-    eps : array-like
-        Target error in ``(0, 1)``.
-    eta : array-like, default 0
-        RCN rate in ``[0, 1/2)``.
+    %(gamma)s
+    %(eps)s
+    %(eta)s
 
     Returns
     -------
@@ -159,20 +144,15 @@ def ddkwz23_sample_complexity(
 
     Parameters
     ----------
-    eps : array-like
-        Target error in ``(0, 1)``.
-    gamma : array-like
-        Margin in ``(0, 1]``.
-    eta : array-like, default 0
-        RCN rate in ``[0, 1/2)``.
+    %(eps)s
+    %(gamma)s
+    %(eta)s
     d : array-like, default 1
         Dimension (``>= 1``).
     delta : array-like, default 0.1
         Failure probability in ``(0, 1)``.
 
-    Returns
-    -------
-    ndarray
+    %(rate)s
 
     References
     ----------
@@ -202,14 +182,10 @@ def sq_lower_bound(eps: Any, gamma: Any) -> np.ndarray:
 
     Parameters
     ----------
-    eps : array-like
-        Target error in ``(0, 1)``.
-    gamma : array-like
-        Margin in ``(0, 1]``.
+    %(eps)s
+    %(gamma)s
 
-    Returns
-    -------
-    ndarray
+    %(rate)s
 
     References
     ----------
@@ -233,14 +209,11 @@ def perceptron_mistakes(gamma: Any, radius: Any = 1.0) -> np.ndarray:
 
     Parameters
     ----------
-    gamma : array-like
-        Margin in ``(0, 1]``.
+    %(gamma)s
     radius : array-like, default 1
         Bound ``R > 0`` on ``||x||``.
 
-    Returns
-    -------
-    ndarray
+    %(rate)s
 
     References
     ----------
@@ -266,18 +239,7 @@ def dgt19_sample_complexity(eps: Any, gamma: Any, eta: Any = 0.0) -> np.ndarray:
     noise with constant ``eta``, so it applies here.  Its ``eta`` dependence is not stated; this
     function ignores ``eta`` (validated only) and :data:`EXPONENTS` lists ``None`` for it.
 
-    Parameters
-    ----------
-    eps : array-like
-        Target error in ``(0, 1)``.
-    gamma : array-like
-        Margin in ``(0, 1]``.
-    eta : array-like, default 0
-        Noise rate in ``[0, 1/2)`` (validated only).
-
-    Returns
-    -------
-    ndarray
+    %(eps_gamma_eta)s
 
     References
     ----------
@@ -309,8 +271,7 @@ def jl_dimension(gamma: Any, beta: Any = 0.01, constant: float = 128.0) -> np.nd
 
     Parameters
     ----------
-    gamma : array-like
-        Margin in ``(0, 1]``.
+    %(gamma)s
     beta : array-like, default 0.01
         Failure probability per point, in ``(0, 1)``.
     constant : float, default 128
@@ -348,3 +309,6 @@ def jl_dimension(gamma: Any, beta: Any = 0.01, constant: float = 128.0) -> np.nd
     with np.errstate(over="ignore", divide="ignore"):
         m = np.ceil(c * np.log(4.0 / b) / g**2 - 1e-9)
     return _as_count(m, "m", "gamma too small (or constant too large)")
+
+
+fill_docstrings(globals(), DOCS)

@@ -11,9 +11,23 @@ from typing import Any
 import numpy as np
 from scipy import optimize, special
 
+from slam_theory._docs import TEXTS, fill_docstrings
 from slam_theory._validation import check_eta, check_in_range
 
 __all__ = ["convexity_radius", "lipschitz_constant", "smoothness_constant"]
+
+_DOCS = {
+    # the arguments and the return value of a constant of F on a ball (the whole sections)
+    "on_ball": f"""Parameters
+----------
+{TEXTS["eta"]}
+radius : float, default 1.0
+    Radius of the ball.
+
+Returns
+-------
+float""",
+}
 
 
 def _check_radius(radius: Any) -> float:
@@ -42,8 +56,7 @@ def convexity_radius(eta: float) -> float:
 
     Parameters
     ----------
-    eta : float
-        RCN rate in ``[0, 1/2)``.
+    %(eta)s
 
     Returns
     -------
@@ -70,16 +83,7 @@ def lipschitz_constant(eta: float, radius: float = 1.0) -> float:
     it, so the maximum is at ``max(-radius, -convexity_radius(eta))`` (exact); it bounds
     ``||grad f(y w.x)|| = |f'| ||x||`` for ``||x|| <= 1``.
 
-    Parameters
-    ----------
-    eta : float
-        RCN rate in ``[0, 1/2)``.
-    radius : float, default 1.0
-        Radius of the ball.
-
-    Returns
-    -------
-    float
+    %(on_ball)s
 
     Examples
     --------
@@ -98,16 +102,7 @@ def smoothness_constant(eta: float, radius: float = 1.0) -> float:
     Maximised over a grid of 4,001 points refined by a bounded scalar search around the best
     one (``scipy.optimize.minimize_scalar``); valid for ``||x|| <= 1``.
 
-    Parameters
-    ----------
-    eta : float
-        RCN rate in ``[0, 1/2)``.
-    radius : float, default 1.0
-        Radius of the ball.
-
-    Returns
-    -------
-    float
+    %(on_ball)s
 
     Examples
     --------
@@ -126,3 +121,6 @@ def smoothness_constant(eta: float, radius: float = 1.0) -> float:
                                        method="bounded", options={"xatol": 1e-12})
         best = max(best, -float(res.fun))
     return best
+
+
+fill_docstrings(globals(), _DOCS)

@@ -47,6 +47,7 @@ import numpy as np
 from scipy import optimize
 
 from slam_theory import losses
+from slam_theory._docs import fill_docstrings
 from slam_theory._kernels.halfspaces import sgd_pass
 from slam_theory._kernels.losses import MIXED
 from slam_theory._validation import (
@@ -132,17 +133,10 @@ def forward_objective(w: Any, X: Any, y: Any, eta: float) -> tuple[float, np.nda
 
     Parameters
     ----------
-    w : array-like of shape (d,)
-    X : array-like of shape (n, d)
-    y : array-like of shape (n,)
-        Noisy labels in ``{-1, +1}``.
-    eta : float
-        RCN rate in ``[0, 1/2)``.
+    %(wXy)s
+    %(eta)s
 
-    Returns
-    -------
-    value : float
-    grad : ndarray of shape (d,)
+    %(value_grad)s
 
     Examples
     --------
@@ -345,3 +339,6 @@ def projected_sgd(
              radius, True, 0, 0, np.zeros(0, np.int64), np.zeros((0, d)), np.zeros(0), False)
     # the kernel's sum runs over w_2..w_{T+1}; the theorem's average over w_1 = 0, ..., w_T
     return ProjectedSGD((wsum - w) / n_iter, w, float(step))
+
+
+fill_docstrings(globals())

@@ -51,6 +51,25 @@ __all__ = [
 
 
 # --------------------------------------------------------------------------- forward SGD / GD
+def _checked(
+    X: Any, y: Any, eta: Any, n_iter: Any, step: Any, record: Any, X_eval: Any, y_eval: Any,
+    w_star: Any, disagreement_fn: Any, radius: Any = math.inf,
+) -> tuple[np.ndarray, np.ndarray, float, int, float, float, np.ndarray, tuple]:
+    """The arguments both forward trajectories share, checked in their order: the sample, the
+    rate, the counts, the radius, the record points and the evaluation set
+    (:func:`_eval_setup`)."""
+    X, y = _data(X, y)
+    eta = check_eta(eta)
+    n_iter = check_int(n_iter, "n_iter", low=1)
+    step = check_in_range(step, "step", 0.0, math.inf, low_inclusive=False, high_inclusive=False)
+    radius = float(radius)
+    if not radius > 0:
+        raise ValueError(f"radius must be > 0, got {radius}")
+    rec_at = _record_points(record, n_iter)
+    evals = _eval_setup(X, y, X_eval, y_eval, w_star, disagreement_fn)
+    return X, y, eta, n_iter, step, radius, rec_at, evals
+
+
 def forward_sgd_trajectory(
     X: Any,
     y: Any,
@@ -123,15 +142,8 @@ def forward_sgd_trajectory(
     >>> t["iteration"].tolist(), t["reference_key"]
     ([0, 1, 4, 20], 'sgd_stationarity')
     """
-    X, y = _data(X, y)
-    eta = check_eta(eta)
-    n_iter = check_int(n_iter, "n_iter", low=1)
-    step = check_in_range(step, "step", 0.0, math.inf, low_inclusive=False, high_inclusive=False)
-    radius = float(radius)
-    if not radius > 0:
-        raise ValueError(f"radius must be > 0, got {radius}")
-    rec_at = _record_points(record, n_iter)
-    Xe, ye, ws, dis = _eval_setup(X, y, X_eval, y_eval, w_star, disagreement_fn)
+    X, y, eta, n_iter, step, radius, rec_at, (Xe, ye, ws, dis) = _checked(
+        X, y, eta, n_iter, step, record, X_eval, y_eval, w_star, disagreement_fn, radius)
     rng = as_generator(random_state)
     w = np.zeros(X.shape[1]) if w0 is None else check_finite_array(w0, "w0", ndim=1).copy()
     if w.shape[0] != X.shape[1]:
@@ -192,12 +204,8 @@ def forward_gd_trajectory(
     >>> bool(t["objective"][-1] < t["objective"][0])
     True
     """
-    X, y = _data(X, y)
-    eta = check_eta(eta)
-    n_iter = check_int(n_iter, "n_iter", low=1)
-    step = check_in_range(step, "step", 0.0, math.inf, low_inclusive=False, high_inclusive=False)
-    rec_at = _record_points(record, n_iter)
-    Xe, ye, ws, dis = _eval_setup(X, y, X_eval, y_eval, w_star, disagreement_fn)
+    X, y, eta, n_iter, step, _, rec_at, (Xe, ye, ws, dis) = _checked(
+        X, y, eta, n_iter, step, record, X_eval, y_eval, w_star, disagreement_fn)
     w = np.zeros(X.shape[1]) if w0 is None else check_finite_array(w0, "w0", ndim=1).copy()
     f_ref, how = reference_minimum(Xe, ye, eta, w_star=ws, method=reference_value)
     alpha = 1.0 - eta
@@ -213,7 +221,6 @@ def forward_gd_trajectory(
         w = w - step * g
     rec = _forward_metrics(coefs, rec_at, Xe, ye, alpha, f_ref, dis)
     return _finish(rec, "gd_stationarity", coef=coefs, f_star=f_ref, f_star_method=how)
-
 
 
 def to_rows(traj: dict[str, Any], **params: Any) -> list[dict[str, Any]]:

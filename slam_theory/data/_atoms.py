@@ -17,14 +17,14 @@ that for ``-1 < z < 0``, 0 for ``z >= 1`` and 1 for ``z <= -1``; the disagreemen
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 from scipy import special
 
+from .._docs import fill_docstrings
 from .._validation import as_generator, check_in_range
-from ._base import angle_between, check_n, check_rows_fit, stream_samples, unit_direction
+from ._base import DOCS, BatchStream, check_n, check_rows_fit, unit_direction
 
 __all__ = ["SpreadAtoms", "check_spread", "init_rng", "random_frame", "sphere_tail"]
 
@@ -43,7 +43,7 @@ def sphere_tail(z: np.ndarray, q: int) -> np.ndarray:
     return np.where(z >= 0, half, 1.0 - half)
 
 
-class SpreadAtoms:
+class SpreadAtoms(BatchStream):
     """Base of the hard instance families: see the module docstring for the law.
 
     Subclasses call :meth:`_setup` from ``__init__``.
@@ -103,17 +103,7 @@ class SpreadAtoms:
     def sample(self, n: int) -> tuple[np.ndarray, np.ndarray]:
         """Draw ``n`` labelled examples.
 
-        Parameters
-        ----------
-        n : int
-            Number of examples, ``n >= 1`` (refused with ``MemoryError`` if the arrays would not
-            fit in physical memory).
-
-        Returns
-        -------
-        X : ndarray of float64, shape (n, d), C-contiguous
-        y : ndarray of int64, shape (n,)
-            Clean labels ``sign(w* . x)`` in ``{-1, +1}``.
+        %(sample)s
         """
         n = check_n(n)
         check_rows_fit(n, self.d, arrays=3.0)
@@ -129,10 +119,6 @@ class SpreadAtoms:
         X += (self.radii[k] / nrm)[:, None] * G
         X *= sigma[:, None]
         return np.ascontiguousarray(X), sigma.astype(np.int64)
-
-    def stream(self, n: int, batch: int = 65536) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        """Yield batches of :meth:`sample` totalling ``n`` rows (not equal to ``sample(n)``)."""
-        return stream_samples(self.sample, n, batch)
 
     def atom_errors(self, w: Any) -> np.ndarray:
         """``Pr[sign(w . x) != sign(w* . x) | atom k]`` for every atom, shape ``(K,)``."""
@@ -160,10 +146,6 @@ class SpreadAtoms:
         """
         return float(min(max(float(self.probs @ self.atom_errors(w)), 0.0), 1.0))
 
-    def angle(self, w: Any) -> float:
-        """Angle in radians, in ``[0, pi]``, between ``w`` (any nonzero scale) and ``w*``."""
-        return angle_between(unit_direction(w, self.d), self.w_star)
-
 
 def check_spread(spread: Any) -> float:
     """Spread radius: a float in ``(0, 0.5]``."""
@@ -173,3 +155,6 @@ def check_spread(spread: Any) -> float:
 def init_rng(random_state: Any) -> np.random.Generator:
     """The generator of an instance (construction and samples share it, in that order)."""
     return as_generator(random_state)
+
+
+fill_docstrings(globals(), DOCS)

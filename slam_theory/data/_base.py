@@ -24,13 +24,17 @@ from typing import Any
 
 import numpy as np
 
+from .._docs import fill_docstrings
 from .._kernels import _config
 from .._kernels import sampling as _ks
 from .._kernels.rng import ziggurat_tables
 from .._validation import check_finite_array, check_int, check_unit_vector
 
 __all__ = [
+    "DOCS",
+    "BatchStream",
     "RowSampler",
+    "Target",
     "angle_between",
     "apply_elementwise",
     "check_d",
@@ -39,6 +43,22 @@ __all__ = [
     "unit_direction",
     "unit_w_star",
 ]
+
+#: The docstring texts the generators share (:mod:`slam_theory._docs`).
+DOCS: dict[str, str] = {
+    # the argument and the return value of sample (the whole sections)
+    "sample": """Parameters
+----------
+n : int
+    Number of examples, ``n >= 1`` (refused with ``MemoryError`` if the arrays would not fit
+    in physical memory).
+
+Returns
+-------
+X : ndarray of float64, shape (n, d), C-contiguous
+y : ndarray of int64, shape (n,)
+    Clean labels ``sign(w* . x)`` in ``{-1, +1}``.""",
+}
 
 _KI, _WI, _FI = ziggurat_tables()
 _PAR_MIN = 1 << 16  # below this many rows, special functions run on one thread
@@ -212,7 +232,30 @@ def stream_samples(
     return gen()
 
 
-class RowSampler(abc.ABC):
+class Target:
+    """What every halfspace generator has: the dimension ``d`` and the unit target ``w*``."""
+
+    d: int
+    w_star: np.ndarray
+
+    def angle(self, w: Any) -> float:
+        """Angle in radians, in ``[0, pi]``, between ``w`` (any nonzero scale) and ``w*``."""
+        return angle_between(unit_direction(w, self.d), self.w_star)
+
+
+class BatchStream(Target, abc.ABC):
+    """A generator whose ``stream`` yields independent :meth:`sample` batches."""
+
+    @abc.abstractmethod
+    def sample(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """Draw ``n`` labelled examples."""
+
+    def stream(self, n: int, batch: int = 65536) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """Yield batches of :meth:`sample` totalling ``n`` rows (not equal to ``sample(n)``)."""
+        return stream_samples(self.sample, n, batch)
+
+
+class RowSampler(Target, abc.ABC):
     """Shared ``sample``/``stream`` machinery of the kernel-backed halfspace generators.
 
     A subclass maps uniforms to the coordinate ``t = w* . x`` and the radius ``r`` of the
@@ -220,8 +263,6 @@ class RowSampler(abc.ABC):
     the row so that ``e_1`` goes to ``w*``.
     """
 
-    d: int
-    w_star: np.ndarray
     _rng: np.random.Generator
     _mode: int
 
@@ -253,17 +294,7 @@ class RowSampler(abc.ABC):
     def sample(self, n: int) -> tuple[np.ndarray, np.ndarray]:
         """Draw ``n`` labelled examples.
 
-        Parameters
-        ----------
-        n : int
-            Number of examples, ``n >= 1`` (refused with ``MemoryError`` if ``X`` would not fit
-            in physical memory).
-
-        Returns
-        -------
-        X : ndarray of float64, shape (n, d), C-contiguous
-        y : ndarray of int64, shape (n,)
-            Clean labels ``sign(w* . x)`` in ``{-1, +1}``.
+        %(sample)s
         """
         n = check_n(n)
         check_rows_fit(n, self.d + 5)
@@ -319,6 +350,20 @@ class RowSampler(abc.ABC):
         wu = unit_direction(w, self.d)
         return float(np.clip(wu @ self.w_star, -1.0, 1.0))
 
-    def angle(self, w: Any) -> float:
-        """Angle in radians, in ``[0, pi]``, between ``w`` (any nonzero scale) and ``w*``."""
-        return angle_between(unit_direction(w, self.d), self.w_star)
+    @abc.abstractmethod
+    def _err_nonneg(self, c: float, cp: float) -> float:
+        """The error of a ``w`` with ``cos angle(w, w*) = c`` in ``[0, 1)``;
+        ``cp = sqrt(1 - c^2)``."""
+
+    def _symmetric_error(self, c: float) -> float:
+        """The error of a ``w`` with ``cos angle(w, w*) = c``: the law is symmetric under
+        ``x -> -x``, so ``err(-w) = 1 - err(w)`` and only ``c >= 0`` needs :meth:`_err_nonneg`
+        (0 at ``c = 1``)."""
+        if c < 0:
+            return 1.0 - self._symmetric_error(-c)
+        if c >= 1.0:
+            return 0.0
+        return self._err_nonneg(c, math.sqrt(max(0.0, 1.0 - c * c)))
+
+
+fill_docstrings(globals(), DOCS)

@@ -243,15 +243,9 @@ class MarginHalfspace(RowSampler):
         -------
         float
         """
-        c = self._check_w(w)
-        if c < 0:
-            return 1.0 - self._err_nonneg(-c)
-        return self._err_nonneg(c)
+        return self._symmetric_error(self._check_w(w))
 
-    def _err_nonneg(self, c: float) -> float:
-        if c >= 1.0:
-            return 0.0
-        cp = math.sqrt(max(0.0, 1.0 - c * c))
+    def _err_nonneg(self, c: float, cp: float) -> float:
         if self.gamma >= 1.0 or self.gamma >= cp:
             return 0.0  # c t >= c' r for every t >= gamma
         if self.marginal == "sphere":
@@ -342,14 +336,9 @@ class GaussianHalfspace(RowSampler):
         c = self._check_w(w)
         if self.gamma == 0.0:
             return float(math.acos(c) / math.pi)
-        if c < 0:
-            return 1.0 - self._err_nonneg(-c)
-        return self._err_nonneg(c)
+        return self._symmetric_error(c)
 
-    def _err_nonneg(self, c: float) -> float:
-        if c >= 1.0:
-            return 0.0
-        cp = math.sqrt(max(0.0, 1.0 - c * c))
+    def _err_nonneg(self, c: float, cp: float) -> float:
         lt = self._log_tail
 
         def integrand(u: float) -> float:

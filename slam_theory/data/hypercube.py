@@ -4,25 +4,17 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 
 from .._validation import as_generator, check_unit_vector
-from ._base import (
-    angle_between,
-    check_d,
-    check_n,
-    check_rows_fit,
-    stream_samples,
-    unit_direction,
-)
+from ._base import BatchStream, check_d, check_n, check_rows_fit, unit_direction
 
 __all__ = ["HypercubeHalfspace"]
 
 
-class HypercubeHalfspace:
+class HypercubeHalfspace(BatchStream):
     """Halfspace ``sign(w*.x)`` with ``x`` uniform on ``{-1, +1}^d / sqrt(d)``.
 
     Points lie on the unit sphere.  Ties ``w . x = 0`` are labelled ``+1`` (for
@@ -73,14 +65,6 @@ class HypercubeHalfspace:
         y = self._label(S, self.w_star)
         S *= 1.0 / math.sqrt(self.d)
         return np.ascontiguousarray(S), y
-
-    def stream(self, n: int, batch: int = 65536) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        """Yield batches of :meth:`sample` totalling ``n`` rows (not equal to ``sample(n)``)."""
-        return stream_samples(self.sample, n, batch)
-
-    def angle(self, w: Any) -> float:
-        """Angle in radians, in ``[0, pi]``, between ``w`` (any nonzero scale) and ``w*``."""
-        return angle_between(unit_direction(w, self.d), self.w_star)
 
     def disagreement(self, w: Any) -> float:
         """``Pr[sign(w . x) != sign(w* . x)]`` (ties labelled ``+1``).

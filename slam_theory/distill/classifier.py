@@ -25,7 +25,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_dat
 
 from slam_theory._validation import as_generator, check_proba_matrix
 from slam_theory.distill.inputs import check_int_params, check_rows
-from slam_theory.distill.student import LOSSES, SLaMStudent, encode_labels
+from slam_theory.distill.student import SLaMStudent, encode_labels
 
 __all__ = ["UNLABELED", "SLaMClassifier", "unlabeled_mask"]
 
@@ -137,22 +137,14 @@ class SLaMClassifier(ClassifierMixin, BaseEstimator):
 
     _parameter_constraints: ClassVar[dict] = {
         "teacher": [HasMethods(["fit", "predict_proba"]), StrOptions({"prefit"}), None],
-        "student": [StrOptions({"logistic", "mlp"})],
-        "loss": [StrOptions(set(LOSSES))],
-        "target": [StrOptions({"soft", "hard"})],
-        "mixing": [StrOptions({"topk", "normalized"})],
+        "student": SLaMStudent._parameter_constraints["model"],
         "validation_size": [Interval(numbers.Real, 0, 1, closed="neither"),
                             Interval(numbers.Integral, 2, None, closed="left")],
         "classes": ["array-like", None],
-        "labeled_weight": [Interval(numbers.Real, 0, None, closed="neither")],
-        "hidden": [Interval(numbers.Integral, 1, None, closed="left")],
-        "epochs": [Interval(numbers.Integral, 1, None, closed="left")],
-        "lr": [Interval(numbers.Real, 0, None, closed="neither")],
-        "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
-        "l2": [Interval(numbers.Real, 0, None, closed="left")],
-        "coverage": [Interval(numbers.Real, 0, 1, closed="right")],
-        "alpha_min": [Interval(numbers.Real, 0, 1, closed="both"), StrOptions({"auto"})],
-        "random_state": ["random_state", np.random.SeedSequence, np.random.Generator],
+        # the parameters passed to the student are checked as the student checks them
+        **{name: SLaMStudent._parameter_constraints[name] for name in (
+            "loss", "target", "mixing", "labeled_weight", "hidden", "epochs", "lr",
+            "batch_size", "l2", "coverage", "alpha_min", "random_state")},
     }
 
     def __init__(

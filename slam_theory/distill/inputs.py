@@ -28,7 +28,7 @@ from slam_theory._validation import check_proba_matrix, reject_strings
 from slam_theory.distill.estimate import _check_val
 from slam_theory.distill.labels import encode_labels
 
-__all__ = ["check_distill_inputs", "check_int_params", "check_rows"]
+__all__ = ["check_distill_inputs", "check_fit_mode", "check_int_params", "check_rows"]
 
 
 def check_rows(X: Any, name: str = "X", estimator: Any = None) -> None:
@@ -51,6 +51,39 @@ def check_rows(X: Any, name: str = "X", estimator: Any = None) -> None:
         check_array(X, dtype=np.float64, estimator=estimator)
     except (ValueError, TypeError) as exc:
         raise type(exc)(f"{name}: {' '.join(str(exc).split())}") from None
+
+
+def check_fit_mode(y: Any, teacher_proba: Any, **distill_only: Any) -> None:
+    """Refuse a fit that is neither supervised (``y``) nor a distillation (``teacher_proba``).
+
+    Exactly one of ``y`` and ``teacher_proba`` must be given; ``y`` must be 1-d class labels
+    (a 2-d ``y`` is probably the teacher's probabilities); the inputs ``distill_only`` (by
+    name) must be None without ``teacher_proba``.  Each error is one line saying what to pass.
+
+    Examples
+    --------
+    >>> check_fit_mode([0, 1], None, y_val=None)
+    >>> try:
+    ...     check_fit_mode([0, 1], None, y_val=[1])
+    ... except ValueError as exc:
+    ...     print(exc)
+    y_val need teacher_proba= (distillation)
+    """
+    if teacher_proba is not None:
+        if y is not None:
+            raise ValueError("pass class labels y or teacher_proba=, not both")
+        return
+    if y is None:
+        raise ValueError("SLaMStudent requires y to be passed, but the target y is None "
+                         "(pass class labels y, or teacher_proba= to distil)")
+    shape = getattr(y, "shape", None)
+    if shape is not None and len(shape) == 2 and shape[1] > 1:
+        raise ValueError(f"y must be 1-d class labels, got shape {shape}; pass the "
+                         "teacher's probabilities as teacher_proba= (to tune on labeled "
+                         "rows use SLaMClassifier)")
+    extra = [name for name, value in distill_only.items() if value is not None]
+    if extra:
+        raise ValueError(f"{', '.join(extra)} need teacher_proba= (distillation)")
 
 
 def check_int_params(estimator: Any, names: tuple[str, ...]) -> None:

@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from slam_theory._docs import fill_docstrings
 from slam_theory._kernels import students as _k
 from slam_theory._validation import (
     check_choice,
@@ -40,6 +41,26 @@ __all__ = ["FLOOR", "mix", "mix_normalized", "mix_topk", "slam_loss", "topk_mask
 
 #: Clip applied to a mixed probability before taking its log.
 FLOOR: float = _k.FLOOR
+
+_ALPHA = """alpha : float or array-like of shape (n,)
+    Mixing weights in ``[0, 1]`` (estimated probability that the teacher is right)."""
+_DOCS = {
+    "alpha": _ALPHA,
+    # the arguments and the return value of the top-k mixes (the whole sections)
+    "topk_mix": f"""Parameters
+----------
+f : array-like of shape (n, K)
+    Student probabilities (rows summing to 1).
+{_ALPHA}
+teacher : array-like of shape (n, K)
+    Teacher probabilities; their top-``k`` classes receive the ``(1 - alpha)`` term.
+k : int or array-like of int, shape (n,)
+    Number of classes in the mix, in ``[1, K]``.
+
+Returns
+-------
+ndarray of shape (n, K)""",
+}
 
 
 def _as_k_array(k: Any, n: int, K: int, name: str = "k") -> np.ndarray:
@@ -136,8 +157,7 @@ def mix(
     ----------
     f : array-like of shape (n, K) or (n,)
         Student probabilities (rows summing to 1), or ``P(class 1)`` in the binary case.
-    alpha : float or array-like of shape (n,)
-        Mixing weights in ``[0, 1]`` (estimated probability that the teacher is right).
+    %(alpha)s
     k : int or array-like of int, shape (n,), optional
         Number of classes in the mix, in ``[1, K]``; default ``K``.
     teacher : array-like of shape (n, K), optional
@@ -184,18 +204,7 @@ def mix_topk(f: Any, alpha: Any, teacher: Any, k: Any) -> np.ndarray:
 
     Same as ``mix(f, alpha, k, teacher, normalize=False)``.
 
-    Parameters
-    ----------
-    f : array-like of shape (n, K)
-        Student probabilities.
-    alpha : float or array-like of shape (n,)
-    teacher : array-like of shape (n, K)
-        Teacher probabilities (define the top-k mask).
-    k : int or array-like of int, shape (n,)
-
-    Returns
-    -------
-    ndarray of shape (n, K)
+    %(topk_mix)s
 
     Examples
     --------
@@ -210,16 +219,7 @@ def mix_normalized(f: Any, alpha: Any, teacher: Any, k: Any) -> np.ndarray:
 
     Same as ``mix(f, alpha, k, teacher, normalize=True)``; for ``k = 1`` the divisor is 1.
 
-    Parameters
-    ----------
-    f : array-like of shape (n, K)
-    alpha : float or array-like of shape (n,)
-    teacher : array-like of shape (n, K)
-    k : int or array-like of int, shape (n,)
-
-    Returns
-    -------
-    ndarray of shape (n, K)
+    %(topk_mix)s
 
     Examples
     --------
@@ -265,7 +265,7 @@ def slam_loss(
     logits : array-like of shape (n, K)
     teacher_proba : array-like of shape (n, K)
         Teacher probabilities (targets and top-k mask).
-    alpha : float or array-like of shape (n,)
+    %(alpha)s
     k : int or array-like of int, optional
         Default ``K`` (the mask is then all ones).
     target : {"soft", "hard"}, default "soft"
@@ -298,3 +298,6 @@ def slam_loss(
     kinds = np.zeros(n, dtype=np.int64)
     _k.batch_loss_grad(Z, Y, a, C, np.eye(K), kinds, loss, grad)
     return loss, grad
+
+
+fill_docstrings(globals(), _DOCS)

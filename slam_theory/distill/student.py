@@ -27,7 +27,12 @@ from slam_theory.distill.estimate import (
     estimate_transition_matrix,
     teacher_margin,
 )
-from slam_theory.distill.inputs import check_distill_inputs, check_int_params, check_rows
+from slam_theory.distill.inputs import (
+    check_distill_inputs,
+    check_fit_mode,
+    check_int_params,
+    check_rows,
+)
 from slam_theory.distill.labels import encode_labels
 from slam_theory.distill.mixing import _mix_coefficients, _softmax, _targets
 from slam_theory.distill.selection import _cleanlab_select, _tune_threshold, _ups_select
@@ -218,7 +223,6 @@ class SLaMStudent(ClassifierMixin, BaseEstimator):
         "random_state": ["random_state", np.random.SeedSequence, np.random.Generator],
     }
 
-
     # -- fit --------------------------------------------------------------------------------
     def fit(
         self,
@@ -262,24 +266,11 @@ class SLaMStudent(ClassifierMixin, BaseEstimator):
         """
         self._validate_params()
         check_int_params(self, ("hidden", "epochs", "batch_size"))
+        check_fit_mode(y, teacher_proba, X_labeled=X_labeled, y_labeled=y_labeled,
+                       teacher_proba_val=teacher_proba_val, y_val=y_val,
+                       teacher_proba_ensemble=teacher_proba_ensemble)
         if teacher_proba is None:
-            if y is None:
-                raise ValueError("SLaMStudent requires y to be passed, but the target y is None "
-                                 "(pass class labels y, or teacher_proba= to distil)")
-            shape = getattr(y, "shape", None)
-            if shape is not None and len(shape) == 2 and shape[1] > 1:
-                raise ValueError(f"y must be 1-d class labels, got shape {shape}; pass the "
-                                 "teacher's probabilities as teacher_proba= (to tune on labeled "
-                                 "rows use SLaMClassifier)")
-            extra = [n for n, v in (("X_labeled", X_labeled), ("y_labeled", y_labeled),
-                                    ("teacher_proba_val", teacher_proba_val), ("y_val", y_val),
-                                    ("teacher_proba_ensemble", teacher_proba_ensemble))
-                     if v is not None]
-            if extra:
-                raise ValueError(f"{', '.join(extra)} need teacher_proba= (distillation)")
             return self._fit_supervised(X, y, classes)
-        if y is not None:
-            raise ValueError("pass class labels y or teacher_proba=, not both")
         return self._fit_distill(X, teacher_proba, classes, X_labeled, y_labeled,
                                  teacher_proba_val, y_val, teacher_proba_ensemble)
 
@@ -395,21 +386,14 @@ class SLaMStudent(ClassifierMixin, BaseEstimator):
         self._train(X, Y, alpha, C, T, kinds, w)
         return self
 
-    def _train(
-        self,
-        X: np.ndarray,
-        Y: np.ndarray,
-        alpha: np.ndarray,
-        C: np.ndarray,
-        T: np.ndarray,
-        kinds: np.ndarray,
-        w: np.ndarray,
-    ) -> None:
+    def _train(self, *data: np.ndarray) -> None:
+        """Train on ``data = (X, Y, alpha, C, T, kinds, w)`` (as :func:`train_theta` takes it)
+        with this student's model and optimiser; set ``theta_`` and the fitted attributes."""
         theta, self.history_ = train_theta(
-            X, Y, alpha, C, T, kinds, w, model=self.model, hidden=self.hidden,
-            optimizer=self.optimizer, lr=self.lr, l2=self.l2, epochs=self.epochs,
-            batch_size=self.batch_size, random_state=self.random_state)
-        d, K = X.shape[1], Y.shape[1]
+            *data, model=self.model, hidden=self.hidden, optimizer=self.optimizer, lr=self.lr,
+            l2=self.l2, epochs=self.epochs, batch_size=self.batch_size,
+            random_state=self.random_state)
+        d, K = data[0].shape[1], data[1].shape[1]
         self.theta_ = theta
         self.n_classes_ = K
         if self.model == "logistic":

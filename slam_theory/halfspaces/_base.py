@@ -25,8 +25,10 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
+from slam_theory._docs import fill_docstrings
 from slam_theory._kernels import halfspaces as _kh
 from slam_theory._validation import as_generator, reject_strings
+from slam_theory.halfspaces._docstrings import TEXTS
 
 __all__: list[str] = []
 
@@ -63,6 +65,10 @@ def _log_grid(t0: int, t1: int) -> np.ndarray:
     return grid
 
 
+def _unit(w: np.ndarray) -> np.ndarray:
+    """``w`` scaled to unit length (zero stays zero)."""
+    nrm = float(np.linalg.norm(w))
+    return w / nrm if nrm > 0 else w
 
 
 def _naming(exc: Exception, X: Any, finite: bool = True) -> Exception:
@@ -233,6 +239,43 @@ class _HalfspaceBase(ClassifierMixin, BaseEstimator):
             self._restore(snap, not first)
             raise
 
+    def _fit_labels(self, X: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
+        """Validate the data of a full-batch ``fit``; fix ``classes_``; ``y`` as ``-1 / +1``."""
+        X, y = self._validate_fit(X, y, reset=True)
+        self.classes_ = self._binary_classes(y)
+        return X, self._encode(y)
+
+    # ------------------------------------------------------------------ streaming learners
+    def _fit_start(self, X: Any, y: Any) -> tuple[np.ndarray, np.ndarray, np.random.Generator]:
+        """Start a streaming ``fit`` afresh: ``(X, y as -1 / +1, the permutations' rng)``."""
+        rng = as_generator(self.random_state)
+        for attr in ("classes_", "w_"):
+            self.__dict__.pop(attr, None)
+        X, ypm, _ = self._partial_setup(X, y, None)
+        return X, ypm, rng
+
+    def _reset_counters(self) -> None:
+        self.t_ = 0
+        self.n_iter_ = 0
+        self.history_ = {"iteration": [], "objective": [], "coef": []}
+
+    def _pass_buffers(self, n: int, d: int) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+        """``(t0, rec, rec_coef, rec_obj)``: the first step of a pass over ``n`` samples, the
+        steps ``history_`` records in it, and the kernel's buffers for their coef and loss."""
+        t0 = self.t_
+        rec = _log_grid(t0, t0 + n)
+        return t0, rec, np.empty((rec.shape[0], d)), np.empty(rec.shape[0])
+
+    def _end_pass(self, t: int, xx_sum: float, rec: np.ndarray, rec_coef: np.ndarray,
+                  rec_obj: np.ndarray, n_rec: int) -> None:
+        """Refuse a pass that met non-finite data; count it; extend ``history_``."""
+        self._check_pass_finite(xx_sum)
+        self.t_ = int(t)
+        self.n_iter_ += 1
+        self.history_["iteration"].extend(int(v) for v in rec[:n_rec])
+        self.history_["objective"].extend(float(v) for v in rec_obj[:n_rec])
+        self.history_["coef"].extend(rec_coef[i].copy() for i in range(n_rec))
+
     # ------------------------------------------------------------------ prediction
     def _set_coef(self, w: np.ndarray) -> None:
         w = np.asarray(w, dtype=np.float64)
@@ -245,10 +288,7 @@ class _HalfspaceBase(ClassifierMixin, BaseEstimator):
     def decision_function(self, X: Any) -> np.ndarray:
         """Signed score ``w . x`` (positive means ``classes_[1]``).
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Samples.
+        %(X)s
 
         Returns
         -------
@@ -265,10 +305,7 @@ class _HalfspaceBase(ClassifierMixin, BaseEstimator):
     def predict(self, X: Any) -> np.ndarray:
         """Predict ``classes_[1]`` where ``w . x >= 0`` (ties go to ``+1``), else ``classes_[0]``.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Samples.
+        %(X)s
 
         Returns
         -------
@@ -276,7 +313,6 @@ class _HalfspaceBase(ClassifierMixin, BaseEstimator):
         """
         scores = self.decision_function(X)
         return self.classes_[(scores >= 0).astype(np.intp)]
-
 
 
 def run_passes(
@@ -328,48 +364,26 @@ class SGDHalfspace(_HalfspaceBase, metaclass=abc.ABCMeta):
     def _init_state(self, d: int) -> None:
         self.w_ = np.zeros(d)
         self.wsum_ = np.zeros(d)
-        self.t_ = 0
-        self.n_iter_ = 0
-        self.history_ = {"iteration": [], "objective": [], "coef": []}
+        self._reset_counters()
 
     def _run_pass(self, X, y, order, spec, lr0, avg, decay: bool = True) -> None:
         loss_id, params, scale, _ = spec
-        t0 = self.t_
-        rec = _log_grid(t0, t0 + order.shape[0])
-        rec_coef = np.empty((rec.shape[0], X.shape[1]))
-        rec_obj = np.empty(rec.shape[0])
+        t0, rec, rec_coef, rec_obj = self._pass_buffers(order.shape[0], X.shape[1])
         t, _, _, n_rec, xx_sum = _kh.sgd_pass(
             X, y, order, self.w_, self.wsum_, loss_id, params, scale, lr0, t0, 1.0, avg,
             _LOSS_STRIDE, _PREFETCH, rec, rec_coef, rec_obj, decay,
         )
-        self._check_pass_finite(xx_sum)
-        self.t_ = int(t)
-        self.n_iter_ += 1
-        self.history_["iteration"].extend(int(v) for v in rec[:n_rec])
-        self.history_["objective"].extend(float(v) for v in rec_obj[:n_rec])
-        self.history_["coef"].extend(rec_coef[i].copy() for i in range(n_rec))
+        self._end_pass(t, xx_sum, rec, rec_coef, rec_obj, n_rec)
         self._set_coef(self.wsum_ / self.t_ if avg else self.w_)
 
     def fit(self, X: Any, y: Any) -> SGDHalfspace:
         """Fit by ``max_iter`` passes of projected SGD.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Training samples (finite; the default step size assumes ``||x|| <= 1``).
-        y : array-like of shape (n_samples,)
-            Two-class (noisy) labels.
-
-        Returns
-        -------
-        self
+        %(fit)s
         """
         self._validate_params()
         spec = self._loss_spec()
-        rng = as_generator(self.random_state)
-        for attr in ("classes_", "w_"):
-            self.__dict__.pop(attr, None)
-        X, ypm, _ = self._partial_setup(X, y, None)
+        X, ypm, rng = self._fit_start(X, y)
         lr0 = self.step_size if self.step_size is not None else spec[3]
         n = X.shape[0]
         decay = self._fit_schedule() == "invsqrt"
@@ -383,18 +397,7 @@ class SGDHalfspace(_HalfspaceBase, metaclass=abc.ABCMeta):
     def partial_fit(self, X: Any, y: Any, classes: Any = None) -> SGDHalfspace:
         """Exactly one pass of projected SGD over ``(X, y)`` in the given order.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Samples.
-        y : array-like of shape (n_samples,)
-            Labels; they must belong to ``classes_`` after the first call.
-        classes : array-like of shape (2,), optional
-            Both labels; needed on the first call only if ``y`` holds a single class.
-
-        Returns
-        -------
-        self
+        %(partial_fit)s
         """
         self._validate_params()
         spec = self._loss_spec()
@@ -406,46 +409,4 @@ class SGDHalfspace(_HalfspaceBase, metaclass=abc.ABCMeta):
         return self
 
 
-SGD_PARAMS_DOC = """max_iter : int, default=1
-        Passes over the data in ``fit`` (``partial_fit`` always makes one).
-    step_size : float or None, default=None
-        ``lr0`` of the step ``lr0 / sqrt(t)``; None uses the loss's default (see above).
-    average : bool, default=True
-        Output the uniform average of the iterates (Polyak-Ruppert) instead of the last one.
-    shuffle : bool, default=True
-        Visit the samples in a fresh random order on every ``fit`` pass.
-    random_state : None, int, SeedSequence, Generator or RandomState, default=None
-        Seeds the permutations."""
-
-FITTED_DOC = """classes_ : ndarray of shape (2,)
-        The two labels; ``classes_[1]`` is the ``+1`` side.
-    coef_ : ndarray of shape (1, n_features)
-        The output halfspace, ``||coef_|| <= 1``.
-    intercept_ : ndarray of shape (1,)
-        Always zero (homogeneous halfspace).
-    n_iter_ : int
-        Number of passes (SGD) or full-batch iterations made.
-    history_ : dict of lists
-        ``iteration``, ``objective`` and ``coef`` at log-spaced iterations."""
-
-_EXAMPLE = """Examples
-    --------
-    >>> from slam_theory import data, noise
-    >>> gen = data.MarginHalfspace(d=5, gamma=0.2, random_state=0)
-    >>> X, y = gen.sample(2000)
-    >>> y = noise.RCN(0.1).corrupt(y, random_state=1)
-    >>> est = %s.fit(X, y)
-    >>> est.coef_.shape
-    (1, 5)"""
-
-
-def doc(example: str):
-    """Fill ``%(sgd)s``, ``%(fitted)s`` and ``%(example)s`` in a learner's docstring."""
-
-    def deco(cls):
-        cls.__doc__ = (cls.__doc__.replace("%(sgd)s", SGD_PARAMS_DOC)
-                       .replace("%(fitted)s", FITTED_DOC)
-                       .replace("%(example)s", _EXAMPLE % example))
-        return cls
-
-    return deco
+fill_docstrings(globals(), TEXTS)

@@ -23,19 +23,11 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.svm import LinearSVC
 from sklearn.utils._param_validation import Interval
 
-from slam_theory.halfspaces._base import FITTED_DOC, RANDOM_STATE, _HalfspaceBase
+from slam_theory._docs import fill_docstrings
+from slam_theory.halfspaces._base import RANDOM_STATE, _HalfspaceBase, _unit
+from slam_theory.halfspaces._docstrings import TEXTS
 
 __all__ = ["HingeHalfspace", "LogisticRegressionHalfspace", "MeanHalfspace"]
-
-_EXAMPLE = """Examples
-    --------
-    >>> from slam_theory import data, noise
-    >>> gen = data.MarginHalfspace(d=5, gamma=0.2, random_state=0)
-    >>> X, y = gen.sample(2000)
-    >>> y = noise.RCN(0.1).corrupt(y, random_state=1)
-    >>> est = %s.fit(X, y)
-    >>> est.coef_.shape, bool(abs(np.linalg.norm(est.coef_) - 1) < 1e-12)
-    ((1, 5), True)"""
 
 
 class _ControlBase(_HalfspaceBase, metaclass=abc.ABCMeta):
@@ -46,24 +38,12 @@ class _ControlBase(_HalfspaceBase, metaclass=abc.ABCMeta):
     def fit(self, X: Any, y: Any) -> _ControlBase:
         """Fit the control (see the class docstring).
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Samples.
-        y : array-like of shape (n_samples,)
-            Two-class (noisy) labels.
-
-        Returns
-        -------
-        self
+        %(fit)s
         """
         self._validate_params()
-        X, y = self._validate_fit(X, y, reset=True)
-        self.classes_ = self._binary_classes(y)
-        ypm = self._encode(y)
+        X, ypm = self._fit_labels(X, y)
         w, n_iter = self._solve(X, ypm)
-        nrm = float(np.linalg.norm(w))
-        w = w / nrm if nrm > 0 else w
+        w = _unit(w)
         self.n_iter_ = int(n_iter)
         self.history_ = {"iteration": [int(n_iter)], "objective": [float("nan")],
                          "coef": [w.copy()]}
@@ -77,11 +57,14 @@ class MeanHalfspace(_ControlBase):
     Under RCN the mean is ``(1 - 2 eta) E[y* x]``, so it is consistent for symmetric marginals
     only; it is the learner any claimed rate should beat somewhere.
 
-    Attributes
-    ----------
     %(fitted)s
 
-    %(example)s
+    Examples
+    --------
+    %(margin_data)s
+    >>> est = MeanHalfspace().fit(X, y)
+    >>> est.coef_.shape, bool(abs(np.linalg.norm(est.coef_) - 1) < 1e-12)
+    ((1, 5), True)
     """
 
     _parameter_constraints: ClassVar[dict] = {}
@@ -103,11 +86,14 @@ class LogisticRegressionHalfspace(_ControlBase):
     tol : float, default=1e-10
         lbfgs tolerance.
 
-    Attributes
-    ----------
     %(fitted)s
 
-    %(example)s
+    Examples
+    --------
+    %(margin_data)s
+    >>> est = LogisticRegressionHalfspace().fit(X, y)
+    >>> est.coef_.shape, bool(abs(np.linalg.norm(est.coef_) - 1) < 1e-12)
+    ((1, 5), True)
     """
 
     _parameter_constraints: ClassVar[dict] = {
@@ -149,11 +135,14 @@ class HingeHalfspace(_ControlBase):
     random_state : None, int, SeedSequence, Generator or RandomState, default=None
         Seeds liblinear's coordinate order.
 
-    Attributes
-    ----------
     %(fitted)s
 
-    %(example)s
+    Examples
+    --------
+    %(margin_data)s
+    >>> est = HingeHalfspace(random_state=0).fit(X, y)
+    >>> est.coef_.shape, bool(abs(np.linalg.norm(est.coef_) - 1) < 1e-12)
+    ((1, 5), True)
     """
 
     _parameter_constraints: ClassVar[dict] = {
@@ -182,8 +171,4 @@ class HingeHalfspace(_ControlBase):
         return svc.coef_[0].astype(np.float64), int(svc.n_iter_)
 
 
-for _cls, _ex in ((MeanHalfspace, "MeanHalfspace()"),
-                  (LogisticRegressionHalfspace, "LogisticRegressionHalfspace()"),
-                  (HingeHalfspace, "HingeHalfspace(random_state=0)")):
-    _cls.__doc__ = (_cls.__doc__.replace("%(fitted)s", FITTED_DOC)
-                    .replace("%(example)s", _EXAMPLE % _ex))
+fill_docstrings(globals(), TEXTS)

@@ -34,6 +34,7 @@ from typing import Any, ClassVar
 import numpy as np
 from sklearn.utils._param_validation import Interval
 
+from slam_theory._docs import fill_docstrings
 from slam_theory._kernels import leaky_relu as _klr
 from slam_theory._validation import (
     as_generator,
@@ -43,14 +44,8 @@ from slam_theory._validation import (
     check_int,
 )
 from slam_theory.errors import TooFewSamplesError
-from slam_theory.halfspaces._base import (
-    ETA,
-    FITTED_DOC,
-    GAMMA,
-    RANDOM_STATE,
-    _HalfspaceBase,
-    _log_grid,
-)
+from slam_theory.halfspaces._base import ETA, GAMMA, RANDOM_STATE, _HalfspaceBase, _log_grid
+from slam_theory.halfspaces._docstrings import TEXTS
 
 __all__ = [
     "LeakyReLUCappedHalfspace",
@@ -160,8 +155,6 @@ class LeakyReLUHalfspace(_HalfspaceBase):
     random_state : None, int, SeedSequence, Generator or RandomState, default=None
         Seeds the choice of the held-out samples.
 
-    Attributes
-    ----------
     %(fitted)s
     n_steps_ : int
         The number of steps ``T`` run.
@@ -176,13 +169,10 @@ class LeakyReLUHalfspace(_HalfspaceBase):
 
     Examples
     --------
-    >>> from slam_theory import data, noise
-    >>> gen = data.MarginHalfspace(d=5, gamma=0.5, random_state=0)
-    >>> X, y = gen.sample(2000)
-    >>> y = noise.RCN(0.1).corrupt(y, random_state=1)
-    >>> est = LeakyReLUHalfspace(eta=0.1, gamma=0.5, epsilon=0.5, random_state=0).fit(X, y)
+    %(margin_data)s
+    >>> est = LeakyReLUHalfspace(eta=0.1, gamma=0.2, epsilon=0.5, random_state=0).fit(X, y)
     >>> est.n_steps_, est.n_validation_
-    (207, 67)
+    (1295, 82)
     """
 
     _parameter_constraints: ClassVar[dict] = {
@@ -226,23 +216,12 @@ class LeakyReLUHalfspace(_HalfspaceBase):
     def fit(self, X: Any, y: Any) -> LeakyReLUHalfspace:
         """Run Algorithm 1; pass ``eta``, ``gamma`` and ``epsilon`` to the constructor first.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Samples (the analysis assumes ``||x|| <= 1``).
-        y : array-like of shape (n_samples,)
-            Two-class noisy labels.
-
-        Returns
-        -------
-        self
+        %(fit)s
         """
         self._validate_params()
         T, eps = self._n_steps()
         eta = float(self.eta)
-        X, y = self._validate_fit(X, y, reset=True)
-        self.classes_ = self._binary_classes(y)
-        ypm = self._encode(y)
+        X, ypm = self._fit_labels(X, y)
         n, d = X.shape
         n_val = self._n_validation(T, eps)
         if n_val >= n:
@@ -310,19 +289,14 @@ class LeakyReLUCappedHalfspace(LeakyReLUHalfspace):
     random_state : None, int, SeedSequence, Generator or RandomState, default=None
         Seeds the choice of the held-out samples.
 
-    Attributes
-    ----------
     %(fitted)s
     n_steps_, n_validation_, best_iteration_, validation_error_, n_rechecks_
         As in :class:`LeakyReLUHalfspace`.
 
     Examples
     --------
-    >>> from slam_theory import data, noise
-    >>> gen = data.MarginHalfspace(d=5, gamma=0.1, random_state=0)
-    >>> X, y = gen.sample(2000)
-    >>> y = noise.RCN(0.1).corrupt(y, random_state=1)
-    >>> est = LeakyReLUCappedHalfspace(eta=0.1, gamma=0.1, max_steps=50).fit(X, y)
+    %(margin_data)s
+    >>> est = LeakyReLUCappedHalfspace(eta=0.1, gamma=0.2, max_steps=50).fit(X, y)
     >>> est.n_steps_
     50
     """
@@ -363,19 +337,9 @@ class LeakyReLUCappedHalfspace(LeakyReLUHalfspace):
     def fit(self, X: Any, y: Any) -> LeakyReLUCappedHalfspace:
         """Run the capped heuristic; pass ``eta`` (and ``gamma``) to the constructor first.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Samples.
-        y : array-like of shape (n_samples,)
-            Two-class noisy labels.
-
-        Returns
-        -------
-        self
+        %(fit)s
         """
         return super().fit(X, y)
 
 
-for _cls in (LeakyReLUHalfspace, LeakyReLUCappedHalfspace):
-    _cls.__doc__ = _cls.__doc__.replace("%(fitted)s", FITTED_DOC)
+fill_docstrings(globals(), TEXTS)

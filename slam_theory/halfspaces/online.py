@@ -6,13 +6,14 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from slam_theory._docs import fill_docstrings
 from slam_theory._kernels import losses as _kl
-from slam_theory.halfspaces._base import ETA, SGD_CONSTRAINTS, SGDHalfspace, doc, require
+from slam_theory.halfspaces._base import ETA, SGD_CONSTRAINTS, SGDHalfspace, require
+from slam_theory.halfspaces._docstrings import TEXTS
 
 __all__ = ["OnlineLeakyReLUHalfspace"]
 
 
-@doc("OnlineLeakyReLUHalfspace(eta=0.1, random_state=0)")
 class OnlineLeakyReLUHalfspace(SGDHalfspace):
     """One-pass projected SGD on the LeakyReLU_eta loss, averaged iterate (a streaming variant).
 
@@ -28,11 +29,14 @@ class OnlineLeakyReLUHalfspace(SGDHalfspace):
         Known RCN rate in ``[0, 1/2)``.  Required.
     %(sgd)s
 
-    Attributes
-    ----------
     %(fitted)s
 
-    %(example)s
+    Examples
+    --------
+    %(margin_data)s
+    >>> est = OnlineLeakyReLUHalfspace(eta=0.1, random_state=0).fit(X, y)
+    >>> est.coef_.shape
+    (1, 5)
     """
 
     _parameter_constraints: ClassVar[dict] = {**SGD_CONSTRAINTS, "eta": ETA}
@@ -56,3 +60,6 @@ class OnlineLeakyReLUHalfspace(SGDHalfspace):
     def _loss_spec(self):
         eta = float(require(self.eta, "eta", "the RCN rate in [0, 1/2)"))
         return _kl.LEAKY_RELU, np.array([eta, 0.0, 0.0, 0.0]), 1.0, 2.0 / (1.0 - eta)
+
+
+fill_docstrings(globals(), TEXTS)

@@ -8,13 +8,18 @@ from typing import Any, ClassVar
 import numpy as np
 from sklearn.utils._param_validation import Interval
 
+from slam_theory._docs import fill_docstrings
 from slam_theory._kernels import halfspaces as _kh
-from slam_theory._validation import as_generator
-from slam_theory.halfspaces._base import RANDOM_STATE, _HalfspaceBase, _log_grid, run_passes
+from slam_theory.halfspaces._base import (
+    _PREFETCH,
+    RANDOM_STATE,
+    _HalfspaceBase,
+    _unit,
+    run_passes,
+)
+from slam_theory.halfspaces._docstrings import TEXTS
 
 __all__ = ["AveragedPerceptron", "Perceptron"]
-
-_PREFETCH = 4
 
 
 class _PerceptronBase(_HalfspaceBase):
@@ -33,9 +38,7 @@ class _PerceptronBase(_HalfspaceBase):
     def _init_state(self, d: int) -> None:
         self.w_ = np.zeros(d)
         self.u_ = np.zeros(d)
-        self.t_ = 0
-        self.n_iter_ = 0
-        self.history_ = {"iteration": [], "objective": [], "coef": []}
+        self._reset_counters()
 
     def _output(self) -> np.ndarray:
         if self._averaged and self.t_ > 0:
@@ -43,44 +46,21 @@ class _PerceptronBase(_HalfspaceBase):
         return self.w_
 
     def _run_pass(self, X: np.ndarray, y: np.ndarray, order: np.ndarray) -> int:
-        t0 = self.t_
-        rec = _log_grid(t0, t0 + order.shape[0])
-        rec_coef = np.empty((rec.shape[0], X.shape[1]))
-        rec_obj = np.empty(rec.shape[0])
-        prefetch = _PREFETCH
+        t0, rec, rec_coef, rec_obj = self._pass_buffers(order.shape[0], X.shape[1])
         t, mistakes, n_rec, xx_sum = _kh.perceptron_pass(
-            X, y, order, self.w_, self.u_, t0, prefetch, rec, rec_coef, rec_obj
+            X, y, order, self.w_, self.u_, t0, _PREFETCH, rec, rec_coef, rec_obj
         )
-        self._check_pass_finite(xx_sum)
-        self.t_ = int(t)
-        self.n_iter_ += 1
-        self.history_["iteration"].extend(int(v) for v in rec[:n_rec])
-        self.history_["objective"].extend(float(v) for v in rec_obj[:n_rec])
-        self.history_["coef"].extend(rec_coef[i].copy() for i in range(n_rec))
-        w = self._output()
-        nrm = float(np.linalg.norm(w))
-        self._set_coef(w / nrm if nrm > 0 else w)
+        self._end_pass(t, xx_sum, rec, rec_coef, rec_obj, n_rec)
+        self._set_coef(_unit(self._output()))
         return int(mistakes)
 
     def fit(self, X: Any, y: Any):
         """Run up to ``max_iter`` passes (stops after a pass without mistakes).
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Samples.
-        y : array-like of shape (n_samples,)
-            Two-class labels.
-
-        Returns
-        -------
-        self
+        %(fit)s
         """
         self._validate_params()
-        rng = as_generator(self.random_state)
-        for attr in ("classes_", "w_"):
-            self.__dict__.pop(attr, None)
-        X, ypm, _ = self._partial_setup(X, y, None)
+        X, ypm, rng = self._fit_start(X, y)
         run_passes(self, X.shape[0], self.max_iter, bool(self.shuffle), rng,
                    lambda order: self._run_pass(X, ypm, order), stop=lambda m: m == 0)
         return self
@@ -88,18 +68,7 @@ class _PerceptronBase(_HalfspaceBase):
     def partial_fit(self, X: Any, y: Any, classes: Any = None):
         """Exactly one pass over ``(X, y)`` in the given order.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Samples.
-        y : array-like of shape (n_samples,)
-            Labels.
-        classes : array-like of shape (2,), optional
-            Both labels (first call, if ``y`` holds one class).
-
-        Returns
-        -------
-        self
+        %(partial_fit)s
         """
         self._validate_params()
         X, ypm, first = self._partial_setup(X, y, classes)
@@ -115,20 +84,10 @@ class Perceptron(_PerceptronBase):
     ``gamma`` (``||x|| <= 1``) it makes at most ``1/gamma^2`` mistakes.  ``coef_`` is ``w``
     normalised to unit length.
 
-    Parameters
-    ----------
-    max_iter : int, default=5
-        Maximum passes in ``fit`` (stops early after a pass without mistakes).
-    shuffle : bool, default=True
-        Fresh random order on every pass of ``fit``.
-    random_state : None, int, SeedSequence, Generator or RandomState, default=None
-        Seeds the permutations.
+    %(perceptron)s
 
-    Attributes
-    ----------
-    classes_, coef_, intercept_, n_iter_, history_
-        As in :mod:`slam_theory.halfspaces`; ``history_["objective"]`` is the running mistake
-        rate.
+    %(fitted)s
+        Here ``objective`` is the running mistake rate.
 
     Examples
     --------
@@ -146,19 +105,9 @@ class AveragedPerceptron(_PerceptronBase):
     :func:`slam_theory._kernels.halfspaces.perceptron_pass`); ``coef_`` is the average
     normalised to unit length.
 
-    Parameters
-    ----------
-    max_iter : int, default=5
-        Maximum passes in ``fit``.
-    shuffle : bool, default=True
-        Fresh random order on every pass of ``fit``.
-    random_state : None, int, SeedSequence, Generator or RandomState, default=None
-        Seeds the permutations.
+    %(perceptron)s
 
-    Attributes
-    ----------
-    classes_, coef_, intercept_, n_iter_, history_
-        As in :mod:`slam_theory.halfspaces`.
+    %(fitted)s
 
     Examples
     --------
@@ -169,3 +118,6 @@ class AveragedPerceptron(_PerceptronBase):
     """
 
     _averaged = True
+
+
+fill_docstrings(globals(), TEXTS)

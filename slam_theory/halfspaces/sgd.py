@@ -23,6 +23,7 @@ from typing import Any, ClassVar
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
+from slam_theory._docs import fill_docstrings
 from slam_theory._kernels import losses as _kl
 from slam_theory._validation import check_transition_matrix
 from slam_theory.halfspaces._base import (
@@ -32,9 +33,9 @@ from slam_theory.halfspaces._base import (
     POSITIVE_OR_NONE,
     SGD_CONSTRAINTS,
     SGDHalfspace,
-    doc,
     require,
 )
+from slam_theory.halfspaces._docstrings import TEXTS
 from slam_theory.losses import check_rho_pair, symmetric_transition_matrix
 
 __all__ = [
@@ -45,7 +46,6 @@ __all__ = [
     "UnbiasedLossHalfspace",
 ]
 
-@doc("SLaMHalfspace(eta=0.1, gamma=0.2, random_state=0)")
 class SLaMHalfspace(SGDHalfspace):
     """SLaM learner for margin halfspaces under RCN (faithful reconstruction).
 
@@ -83,11 +83,14 @@ class SLaMHalfspace(SGDHalfspace):
         (``"horizon"``) or ``step_size / sqrt(t)`` at step ``t`` (``"invsqrt"``).
     %(sgd)s
 
-    Attributes
-    ----------
     %(fitted)s
 
-    %(example)s
+    Examples
+    --------
+    %(margin_data)s
+    >>> est = SLaMHalfspace(eta=0.1, gamma=0.2, random_state=0).fit(X, y)
+    >>> est.coef_.shape
+    (1, 5)
     """
 
     _parameter_constraints: ClassVar[dict] = {
@@ -137,7 +140,6 @@ class SLaMHalfspace(SGDHalfspace):
         return _kl.MIXED, params, float(scale), 1.0 / float(scale)
 
 
-@doc("LogisticHalfspace(random_state=0)")
 class LogisticHalfspace(SGDHalfspace):
     """Noise-agnostic logistic regression on the unit ball by averaged SGD (baseline).
 
@@ -151,11 +153,14 @@ class LogisticHalfspace(SGDHalfspace):
         Inverse temperature: the model is ``sigmoid(scale * w . x)``.  Default step ``1/scale``.
     %(sgd)s
 
-    Attributes
-    ----------
     %(fitted)s
 
-    %(example)s
+    Examples
+    --------
+    %(margin_data)s
+    >>> est = LogisticHalfspace(random_state=0).fit(X, y)
+    >>> est.coef_.shape
+    (1, 5)
     """
 
     _parameter_constraints: ClassVar[dict] = {**SGD_CONSTRAINTS, "scale": [POSITIVE]}
@@ -198,36 +203,12 @@ def _resolve_T(T: Any, eta: Any) -> np.ndarray:
     return _check_T2(T)
 
 
-_T_CONSTRAINTS: dict = {**SGD_CONSTRAINTS, "T": ["array-like", None], "eta": ETA,
-                        "scale": [POSITIVE]}
+class _CorrectedHalfspace(SGDHalfspace):
+    """The constructor of the binary noise-corrected learners: a matrix ``T`` or a rate ``eta``."""
 
-
-@doc("ForwardCorrectedHalfspace(eta=0.1, random_state=0)")
-class ForwardCorrectedHalfspace(SGDHalfspace):
-    """Patrini et al. (2017) forward-corrected logistic regression on the unit ball, binary.
-
-    Minimises :func:`slam_theory.losses.forward_loss` of ``scale * w . x`` by projected SGD.
-    With symmetric ``T`` it coincides with :class:`SLaMHalfspace` at equal ``scale``.
-
-    Parameters
-    ----------
-    T : array-like of shape (2, 2) or None, default=None
-        Row-stochastic ``T[i, j] = P(noisy = j | true = i)``, class order ``(classes_[0],
-        classes_[1])``.
-    eta : float or None, default=None
-        Alternative to ``T``: symmetric RCN rate in ``[0, 1/2)``.  Exactly one of ``T``, ``eta``.
-    scale : float, default=1.0
-        Inverse temperature of the sigmoid.  Default step ``1/scale``.
-    %(sgd)s
-
-    Attributes
-    ----------
-    %(fitted)s
-
-    %(example)s
-    """
-
-    _parameter_constraints: ClassVar[dict] = dict(_T_CONSTRAINTS)
+    _parameter_constraints: ClassVar[dict] = {
+        **SGD_CONSTRAINTS, "T": ["array-like", None], "eta": ETA, "scale": [POSITIVE],
+    }
 
     def __init__(
         self,
@@ -248,6 +229,33 @@ class ForwardCorrectedHalfspace(SGDHalfspace):
         self.average = average
         self.shuffle = shuffle
         self.random_state = random_state
+
+
+class ForwardCorrectedHalfspace(_CorrectedHalfspace):
+    """Patrini et al. (2017) forward-corrected logistic regression on the unit ball, binary.
+
+    Minimises :func:`slam_theory.losses.forward_loss` of ``scale * w . x`` by projected SGD.
+    With symmetric ``T`` it coincides with :class:`SLaMHalfspace` at equal ``scale``.
+
+    Parameters
+    ----------
+    T : array-like of shape (2, 2) or None, default=None
+        Row-stochastic ``T[i, j] = P(noisy = j | true = i)``, class order ``(classes_[0],
+        classes_[1])``.
+    %(eta_or_T)s
+    scale : float, default=1.0
+        Inverse temperature of the sigmoid.  Default step ``1/scale``.
+    %(sgd)s
+
+    %(fitted)s
+
+    Examples
+    --------
+    %(margin_data)s
+    >>> est = ForwardCorrectedHalfspace(eta=0.1, random_state=0).fit(X, y)
+    >>> est.coef_.shape
+    (1, 5)
+    """
 
     def _loss_spec(self):
         T = _resolve_T(self.T, self.eta)
@@ -266,8 +274,7 @@ def _linear_spec(T: np.ndarray, scale: float) -> tuple[int, np.ndarray, float, f
     return _kl.LINEAR, np.ascontiguousarray(A.ravel()), float(scale), 1.0 / (scale * lip)
 
 
-@doc("BackwardCorrectedHalfspace(eta=0.1, random_state=0)")
-class BackwardCorrectedHalfspace(SGDHalfspace):
+class BackwardCorrectedHalfspace(_CorrectedHalfspace):
     """Patrini et al. (2017) backward-corrected logistic regression on the unit ball, binary.
 
     Minimises :func:`slam_theory.losses.backward_loss` (unbiased, but unbounded below and
@@ -277,46 +284,25 @@ class BackwardCorrectedHalfspace(SGDHalfspace):
     ----------
     T : array-like of shape (2, 2) or None, default=None
         Row-stochastic, invertible ``T[i, j] = P(noisy = j | true = i)``.
-    eta : float or None, default=None
-        Alternative to ``T``: symmetric RCN rate in ``[0, 1/2)``.  Exactly one of ``T``, ``eta``.
+    %(eta_or_T)s
     scale : float, default=1.0
         Inverse temperature.  Default step ``1 / (scale * max_j sum_k |T^{-1}[j, k]|)``.
     %(sgd)s
 
-    Attributes
-    ----------
     %(fitted)s
 
-    %(example)s
+    Examples
+    --------
+    %(margin_data)s
+    >>> est = BackwardCorrectedHalfspace(eta=0.1, random_state=0).fit(X, y)
+    >>> est.coef_.shape
+    (1, 5)
     """
-
-    _parameter_constraints: ClassVar[dict] = dict(_T_CONSTRAINTS)
-
-    def __init__(
-        self,
-        T: Any = None,
-        eta: float | None = None,
-        scale: float = 1.0,
-        max_iter: int = 1,
-        step_size: float | None = None,
-        average: bool = True,
-        shuffle: bool = True,
-        random_state: Any = None,
-    ) -> None:
-        self.T = T
-        self.eta = eta
-        self.scale = scale
-        self.max_iter = max_iter
-        self.step_size = step_size
-        self.average = average
-        self.shuffle = shuffle
-        self.random_state = random_state
 
     def _loss_spec(self):
         return _linear_spec(_resolve_T(self.T, self.eta), float(self.scale))
 
 
-@doc("UnbiasedLossHalfspace(rho_pos=0.1, rho_neg=0.1, random_state=0)")
 class UnbiasedLossHalfspace(SGDHalfspace):
     """Natarajan et al. (NeurIPS 2013) unbiased logistic loss on the unit ball.
 
@@ -335,11 +321,14 @@ class UnbiasedLossHalfspace(SGDHalfspace):
         Inverse temperature.  Default step as in :class:`BackwardCorrectedHalfspace`.
     %(sgd)s
 
-    Attributes
-    ----------
     %(fitted)s
 
-    %(example)s
+    Examples
+    --------
+    %(margin_data)s
+    >>> est = UnbiasedLossHalfspace(rho_pos=0.1, rho_neg=0.1, random_state=0).fit(X, y)
+    >>> est.coef_.shape
+    (1, 5)
     """
 
     _parameter_constraints: ClassVar[dict] = {
@@ -375,3 +364,6 @@ class UnbiasedLossHalfspace(SGDHalfspace):
         rp, rn = check_rho_pair(rp, rn)
         T = np.array([[1.0 - rn, rn], [rp, 1.0 - rp]])
         return _linear_spec(T, float(self.scale))
+
+
+fill_docstrings(globals(), TEXTS)

@@ -4,11 +4,13 @@ See :mod:`slam_theory.noise` for the conventions."""
 
 from __future__ import annotations
 
+import abc
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
+from slam_theory._docs import fill_docstrings
 from slam_theory._validation import (
     as_generator,
     check_binary_labels,
@@ -19,6 +21,21 @@ from slam_theory._validation import (
 )
 
 __all__ = ["RCN", "ClassConditional", "Massart"]
+
+_CORRUPT = """Parameters
+----------
+{X}y : array-like of shape (n,)
+    Clean labels in ``{{-1, +1}}``.
+random_state : None, int, SeedSequence, Generator or RandomState, optional
+
+Returns
+-------
+ndarray of int64, shape (n,)"""
+_DOCS = {
+    # the arguments and the return value of corrupt (the whole sections)
+    "corrupt": _CORRUPT.format(X=""),
+    "corrupt_X": _CORRUPT.format(X="X : array-like of shape (n, d)\n"),
+}
 
 
 def _binary_labels(y: Any) -> np.ndarray:
@@ -31,7 +48,20 @@ def _flip(y: np.ndarray, p: np.ndarray | float, rng: np.random.Generator) -> np.
     return np.where(flips, -y, y).astype(np.int64)
 
 
-class RCN:
+class _LabelFlipNoise(abc.ABC):
+    """Noise whose flip probability depends on the label only: it has a transition matrix."""
+
+    @abc.abstractmethod
+    def transition_matrix(self) -> np.ndarray:
+        """The row-stochastic transition matrix (class order ``(-1, +1)``)."""
+
+    @property
+    def T(self) -> np.ndarray:
+        """Row-stochastic transition matrix in the class order ``(-1, +1)``."""
+        return self.transition_matrix()
+
+
+class RCN(_LabelFlipNoise):
     """Random classification noise: each label flips independently with probability ``eta``.
 
     Parameters
@@ -57,11 +87,6 @@ class RCN:
     def __repr__(self) -> str:
         return f"RCN(eta={self.eta})"
 
-    @property
-    def T(self) -> np.ndarray:
-        """Row-stochastic transition matrix in the class order ``(-1, +1)``."""
-        return self.transition_matrix()
-
     def transition_matrix(self) -> np.ndarray:
         """``[[1 - eta, eta], [eta, 1 - eta]]`` (class order ``(-1, +1)``)."""
         e = self.eta
@@ -70,21 +95,13 @@ class RCN:
     def corrupt(self, y: Any, random_state: Any = None) -> np.ndarray:
         """Return noisy labels: ``y_i`` with probability ``1 - eta``, else ``-y_i``.
 
-        Parameters
-        ----------
-        y : array-like of shape (n,)
-            Clean labels in ``{-1, +1}``.
-        random_state : None, int, SeedSequence, Generator or RandomState, optional
-
-        Returns
-        -------
-        ndarray of int64, shape (n,)
+        %(corrupt)s
         """
         yy = _binary_labels(y)
         return _flip(yy, self.eta, as_generator(random_state))
 
 
-class ClassConditional:
+class ClassConditional(_LabelFlipNoise):
     """Class-conditional noise: ``P(flip | y = +1) = rho_pos``, ``P(flip | y = -1) = rho_neg``.
 
     Parameters
@@ -117,11 +134,6 @@ class ClassConditional:
     def __repr__(self) -> str:
         return f"ClassConditional(rho_pos={self.rho_pos}, rho_neg={self.rho_neg})"
 
-    @property
-    def T(self) -> np.ndarray:
-        """Row-stochastic transition matrix in the class order ``(-1, +1)``."""
-        return self.transition_matrix()
-
     def transition_matrix(self) -> np.ndarray:
         """``[[1 - rho_neg, rho_neg], [rho_pos, 1 - rho_pos]]`` (class order ``(-1, +1)``)."""
         return np.array(
@@ -131,15 +143,7 @@ class ClassConditional:
     def corrupt(self, y: Any, random_state: Any = None) -> np.ndarray:
         """Flip ``+1`` labels with probability ``rho_pos`` and ``-1`` with ``rho_neg``.
 
-        Parameters
-        ----------
-        y : array-like of shape (n,)
-            Clean labels in ``{-1, +1}``.
-        random_state : None, int, SeedSequence, Generator or RandomState, optional
-
-        Returns
-        -------
-        ndarray of int64, shape (n,)
+        %(corrupt)s
         """
         yy = _binary_labels(y)
         p = np.where(yy > 0, self.rho_pos, self.rho_neg)
@@ -239,19 +243,13 @@ class Massart:
     def corrupt(self, X: Any, y: Any, random_state: Any = None) -> np.ndarray:
         """Flip ``y_i`` independently with probability ``eta(x_i)``.
 
-        Parameters
-        ----------
-        X : array-like of shape (n, d)
-        y : array-like of shape (n,)
-            Clean labels in ``{-1, +1}``.
-        random_state : None, int, SeedSequence, Generator or RandomState, optional
-
-        Returns
-        -------
-        ndarray of int64, shape (n,)
+        %(corrupt_X)s
         """
         yy = _binary_labels(y)
         p = self.flip_probabilities(X)
         if p.shape[0] != yy.shape[0]:
             raise ValueError(f"X and y have different lengths: {p.shape[0]} != {yy.shape[0]}")
         return _flip(yy, p, as_generator(random_state))
+
+
+fill_docstrings(globals(), _DOCS)

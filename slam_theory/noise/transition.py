@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from slam_theory._docs import fill_docstrings
 from slam_theory._validation import (
     as_generator,
     check_finite_array,
@@ -29,6 +30,12 @@ __all__ = [
 
 #: Largest number of classes of :func:`symmetric_matrix` and :func:`pair_flip_matrix`.
 MAX_CLASSES = 10_000
+
+_DOCS = {
+    # the size of the matrices this module builds
+    "k": """k : int
+    Number of classes, ``2 <= k <= MAX_CLASSES`` (10,000: the matrix takes ``8 k^2`` bytes).""",
+}
 
 
 class TransitionNoise:
@@ -113,8 +120,7 @@ def symmetric_matrix(k: int, eta: float) -> np.ndarray:
 
     Parameters
     ----------
-    k : int
-        Number of classes, ``2 <= k <= MAX_CLASSES`` (10,000: the matrix takes ``8 k^2`` bytes).
+    %(k)s
     eta : float
         Total flip probability, in ``[0, 1]`` (``T`` is invertible iff ``eta != (k-1)/k``).
 
@@ -142,8 +148,7 @@ def pair_flip_matrix(k: int, eta: float) -> np.ndarray:
 
     Parameters
     ----------
-    k : int
-        Number of classes, ``2 <= k <= MAX_CLASSES``.
+    %(k)s
     eta : float
         Flip probability, in ``[0, 1]``.
 
@@ -216,3 +221,6 @@ def from_cleanlab_noise_matrix(M: Any) -> np.ndarray:
     if not np.allclose(arr.sum(axis=0), 1.0, rtol=0.0, atol=1e-8 * arr.shape[0] + 1e-12):
         raise ValueError("M must be column-stochastic (each column sums to 1)")
     return np.ascontiguousarray(arr.T)
+
+
+fill_docstrings(globals(), _DOCS)

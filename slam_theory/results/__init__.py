@@ -16,7 +16,7 @@ from slam_theory.results.cells import (
     parse_cell,
     trial_key,
 )
-from slam_theory.results.store import SCHEMA, STORE_NAME, StoredTrial, TrialStore
+from slam_theory.results.store import SCHEMA, STORE_NAME, StoredTrial, TrialStore, example_store
 from slam_theory.results.summary import SUMMARY_NAME, read_summary, versions, write_summary
 from slam_theory.results.tables import (
     CSV_NAME,
@@ -37,6 +37,7 @@ __all__ = [
     "atomic_write_bytes",
     "canonical",
     "dump_json",
+    "example_store",
     "export_tables",
     "format_cell",
     "jsonable",

@@ -32,10 +32,12 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
 import sqlite3
+import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -43,7 +45,7 @@ from typing import Any
 from slam_theory.errors import ConfigError, StoreError
 from slam_theory.results.cells import canonical
 
-__all__ = ["SCHEMA", "STORE_NAME", "StoredTrial", "TrialStore"]
+__all__ = ["SCHEMA", "STORE_NAME", "StoredTrial", "TrialStore", "example_store"]
 
 #: The store's format version (meta ``schema``).
 SCHEMA = "1"
@@ -64,16 +66,10 @@ class StoredTrial:
 
     Examples
     --------
-    >>> import tempfile
-    >>> from pathlib import Path
-    >>> tmp = tempfile.TemporaryDirectory()
-    >>> store = TrialStore.open(Path(tmp.name) / "trials.sqlite", fingerprint={"seed": 1},
-    ...                         param_names=["n"])
-    >>> store.record('["5","0"]', 0, {"n": "5"}, [{"err": "0.5"}])
-    >>> store.record('["9","0"]', 0, {"n": "9"}, [], status="failed", error="boom")
-    >>> [(t.params, t.status, t.error, t.rows) for t in store.trials()]
+    >>> with example_store() as store:                          # one trial: n = 5, err = 0.5
+    ...     store.record('["9","0"]', 0, {"n": "9"}, [], status="failed", error="boom")
+    ...     [(t.params, t.status, t.error, t.rows) for t in store.trials()]
     [({'n': '5'}, 'ok', '', [{'err': '0.5'}]), ({'n': '9'}, 'failed', 'boom', [])]
-    >>> store.close(); tmp.cleanup()
     """
 
     key: str
@@ -382,3 +378,32 @@ class TrialStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+
+@contextlib.contextmanager
+def example_store() -> Iterator[TrialStore]:
+    """The store of the docstring Examples, in a new temporary directory: one trial.
+
+    The trial has the parameter ``n = 5``, seed index 0 and one row ``err = 0.5`` (cells as
+    text).  The store is open for writing; it is closed and its directory (``store.path.parent``,
+    free for exports too) removed when the ``with`` block ends.
+
+    Yields
+    ------
+    TrialStore
+
+    Examples
+    --------
+    >>> with example_store() as store:
+    ...     [(t.key, t.params, t.rows) for t in store.trials()]
+    [('["5","0"]', {'n': '5'}, [{'err': '0.5'}])]
+    """
+    with tempfile.TemporaryDirectory() as tmp:
+        store = TrialStore.open(Path(tmp) / STORE_NAME, fingerprint={"seed": 1},
+                                param_names=["n"])
+        try:
+            store.record('["5","0"]', 0, {"n": "5"}, [{"err": "0.5"}])
+            yield store
+        finally:
+            store.close()

@@ -54,16 +54,11 @@ def export_tables(store: TrialStore, out_dir: Path, param_names: list[str]) -> P
 
     Examples
     --------
-    >>> import tempfile
-    >>> from pathlib import Path
-    >>> tmp = tempfile.TemporaryDirectory()
-    >>> store = TrialStore.open(Path(tmp.name) / "trials.sqlite", fingerprint={"seed": 1},
-    ...                         param_names=["n"])
-    >>> store.record('["5","0"]', 0, {"n": "5"}, [{"err": "0.5"}])
-    >>> csv = export_tables(store, Path(tmp.name), ["n"])
-    >>> csv.name, csv.read_text().splitlines()
+    >>> from slam_theory.results import example_store
+    >>> with example_store() as store:                       # one trial: n = 5, err = 0.5
+    ...     csv = export_tables(store, store.path.parent, ["n"])
+    ...     csv.name, csv.read_text().splitlines()
     ('trials.csv', ['n,seed,row,err', '5,0,0,0.5'])
-    >>> store.close(); tmp.cleanup()
     """
     ok = list(store.trials(status="ok"))
     cols = sorted({c for t in ok for r in t.rows for c in r})
@@ -90,15 +85,10 @@ def rows_of(store: TrialStore, param_names: list[str]) -> dict[str, list[dict[st
 
     Examples
     --------
-    >>> import tempfile
-    >>> from pathlib import Path
-    >>> tmp = tempfile.TemporaryDirectory()
-    >>> store = TrialStore.open(Path(tmp.name) / "trials.sqlite", fingerprint={"seed": 1},
-    ...                         param_names=["n"])
-    >>> store.record('["5","0"]', 0, {"n": "5"}, [{"err": "0.5"}])
-    >>> rows_of(store, ["n"])
+    >>> from slam_theory.results import example_store
+    >>> with example_store() as store:                       # one trial: n = 5, err = 0.5
+    ...     rows_of(store, ["n"])
     {'["5","0"]': [{'n': 5, 'seed': 0, 'row': 0, 'err': 0.5}]}
-    >>> store.close(); tmp.cleanup()
     """
     out: dict[str, list[dict[str, Any]]] = {}
     for t in store.trials(status="ok"):
@@ -150,16 +140,11 @@ def read_trials(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
 
     Examples
     --------
-    >>> import tempfile
-    >>> from pathlib import Path
-    >>> tmp = tempfile.TemporaryDirectory()
-    >>> store = TrialStore.open(Path(tmp.name) / "trials.sqlite", fingerprint={"seed": 1},
-    ...                         param_names=["n"])
-    >>> store.record('["5","0"]', 0, {"n": "5"}, [{"err": "0.5"}])
-    >>> _ = export_tables(store, Path(tmp.name), ["n"])
-    >>> read_trials(Path(tmp.name) / "trials.csv")          # cells parsed
+    >>> from slam_theory.results import example_store
+    >>> with example_store() as store:                       # one trial: n = 5, err = 0.5
+    ...     csv = export_tables(store, store.path.parent, ["n"])
+    ...     read_trials(csv)                                    # cells parsed
     [{'n': 5, 'seed': 0, 'row': 0, 'err': 0.5}]
-    >>> store.close(); tmp.cleanup()
     """
     p = Path(path)
     if p.is_dir():

@@ -13,6 +13,7 @@ Examples
 
 from slam_theory.errors import ConfigError, SchedulerError, StoreError, TrialError, UsageError
 from slam_theory.runner.config import FINGERPRINT_FIELDS, PRESETS, config_from_dict, load_config
+from slam_theory.runner.examples import example_config, example_config_file
 from slam_theory.runner.executor import IDLE_WORKER_TIMEOUT_S, Outcome, execute
 from slam_theory.runner.figures import collect_captions, make_figures, write_index
 from slam_theory.runner.guard import fingerprint, lock
@@ -37,6 +38,8 @@ __all__ = [
     "check_points",
     "collect_captions",
     "config_from_dict",
+    "example_config",
+    "example_config_file",
     "execute",
     "expand_trials",
     "fingerprint",

@@ -362,11 +362,8 @@ def config_from_dict(
 
     Examples
     --------
-    >>> raw = {"name": "demo", "description": "the mean of y x on the sphere",
-    ...        "trial": "experiments.halfspace_trial:halfspace_error", "root_seed": 0,
-    ...        "fixed": {"d": 5, "gamma": 0.1, "eta": 0.1, "learner": "mean"},
-    ...        "grid": {"n": [100, 1000]},
-    ...        "presets": {"quick": {"seeds": 2}, "full": {"seeds": 10}}}
+    >>> from slam_theory.runner import example_config
+    >>> raw = example_config()
     >>> config = config_from_dict(raw)
     >>> config["preset"], config["seeds"], config["analysis"]
     ('quick', 2, None)

@@ -58,16 +58,9 @@ class Outcome:
 
     Examples
     --------
-    >>> raw = {"name": "demo", "description": "the mean of y x on the sphere",
-    ...        "trial": "experiments.halfspace_trial:halfspace_error", "root_seed": 0,
-    ...        "fixed": {"d": 5, "gamma": 0.1, "eta": 0.1, "learner": "mean"},
-    ...        "grid": {"n": [100, 1000]},
-    ...        "presets": {"quick": {"seeds": 2}, "full": {"seeds": 10}}}
-    >>> from slam_theory.runner import config_from_dict, expand_trials
-    >>> t = expand_trials(config_from_dict(raw))[0]
-    >>> out = execute(raw["trial"], False, t.params, t.entropy, t.spawn_key, t.key)
-    >>> out.status, sorted(out.rows[0])
-    ('ok', ['dim', 'disagreement', 'flip_rate', 'n_iter'])
+    >>> out = execute(lambda params, seed: {"err": 0.5}, False, {"n": 1}, 0, (0, 1, 2), "k")
+    >>> out.status, out.rows, out.error                   # the rows' cells are text
+    ('ok', [{'err': '0.5'}], '')
     """
 
     key: str
@@ -178,12 +171,8 @@ def execute(
 
     Examples
     --------
-    >>> raw = {"name": "demo", "description": "the mean of y x on the sphere",
-    ...        "trial": "experiments.halfspace_trial:halfspace_error", "root_seed": 0,
-    ...        "fixed": {"d": 5, "gamma": 0.1, "eta": 0.1, "learner": "mean"},
-    ...        "grid": {"n": [100, 1000]},
-    ...        "presets": {"quick": {"seeds": 2}, "full": {"seeds": 10}}}
-    >>> from slam_theory.runner import config_from_dict, expand_trials
+    >>> from slam_theory.runner import config_from_dict, example_config, expand_trials
+    >>> raw = example_config()
     >>> t = expand_trials(config_from_dict(raw))[0]
     >>> a = execute(raw["trial"], False, t.params, t.entropy, t.spawn_key, t.key)
     >>> b = execute(raw["trial"], False, t.params, t.entropy, t.spawn_key, t.key)

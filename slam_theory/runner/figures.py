@@ -53,24 +53,11 @@ def make_figures(
 
     Examples
     --------
-    >>> import tempfile
-    >>> from pathlib import Path
-    >>> tmp = tempfile.TemporaryDirectory()
-    >>> path = Path(tmp.name) / "demo.toml"                 # the name must be the file's stem
-    >>> _ = path.write_text('''
-    ... name = "demo"
-    ... description = "the mean of y x on the sphere"
-    ... trial = "experiments.halfspace_trial:halfspace_error"
-    ... figures = ["experiments.rates_figures:fig_rate_claims"]
-    ... root_seed = 0
-    ... fixed = {d = 5, gamma = 0.1, eta = 0.1, learner = "mean"}
-    ... grid = {n = [100, 1000]}
-    ... presets = {quick = {seeds = 2}, full = {seeds = 10}}
-    ... ''')
-    >>> make_figures([path], results_dir=tmp.name, figures_dir=tmp.name, log=print)
+    >>> from slam_theory.runner import example_config_file
+    >>> with example_config_file(figures=["experiments.rates_figures:fig_rate_claims"]) as path:
+    ...     make_figures([path], results_dir=path.parent, figures_dir=path.parent, log=print)
     demo: no results in ..., skipping its figures
     {}
-    >>> tmp.cleanup()
     """
     say = log or (lambda msg: print(msg, file=sys.stderr))
     out_root = Path(figures_dir)
@@ -105,24 +92,10 @@ def collect_captions(
 
     Examples
     --------
-    >>> import tempfile
-    >>> from pathlib import Path
-    >>> tmp = tempfile.TemporaryDirectory()
-    >>> path = Path(tmp.name) / "demo.toml"                 # the name must be the file's stem
-    >>> _ = path.write_text('''
-    ... name = "demo"
-    ... description = "the mean of y x on the sphere"
-    ... trial = "experiments.halfspace_trial:halfspace_error"
-    ... figures = ["experiments.rates_figures:fig_rate_claims"]
-    ... root_seed = 0
-    ... fixed = {d = 5, gamma = 0.1, eta = 0.1, learner = "mean"}
-    ... grid = {n = [100, 1000]}
-    ... presets = {quick = {seeds = 2}, full = {seeds = 10}}
-    ... ''')
-    >>> captions = collect_captions([path])              # the CAPTIONS of rates_figures
-    >>> sorted(captions)
+    >>> from slam_theory.runner import example_config_file
+    >>> with example_config_file(figures=["experiments.rates_figures:fig_rate_claims"]) as path:
+    ...     sorted(collect_captions([path]))             # the CAPTIONS of rates_figures
     ['rate_eps', 'rate_gamma']
-    >>> tmp.cleanup()
     """
     caps: dict[str, str] = {}
     for p in experiment_paths:

@@ -23,12 +23,8 @@ def fingerprint(config: dict[str, Any]) -> dict[str, Any]:
 
     Examples
     --------
-    >>> raw = {"name": "demo", "description": "the mean of y x on the sphere",
-    ...        "trial": "experiments.halfspace_trial:halfspace_error", "root_seed": 0,
-    ...        "fixed": {"d": 5, "gamma": 0.1, "eta": 0.1, "learner": "mean"},
-    ...        "grid": {"n": [100, 1000]},
-    ...        "presets": {"quick": {"seeds": 2}, "full": {"seeds": 10}}}
-    >>> from slam_theory.runner import config_from_dict
+    >>> from slam_theory.runner import config_from_dict, example_config
+    >>> raw = example_config()
     >>> sorted(fingerprint(config_from_dict(raw)))
     ['fixed', 'grid', 'preset', 'root_seed', 'seed_by', 'seeds', 'trial']
     """

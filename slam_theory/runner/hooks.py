@@ -64,12 +64,8 @@ def check_points(config: dict[str, Any], source: str, allow_external: bool = Fal
 
     Examples
     --------
-    >>> raw = {"name": "demo", "description": "the mean of y x on the sphere",
-    ...        "trial": "experiments.halfspace_trial:halfspace_error", "root_seed": 0,
-    ...        "fixed": {"d": 5, "gamma": 0.1, "eta": 0.1, "learner": "mean"},
-    ...        "grid": {"n": [100, 1000]},
-    ...        "presets": {"quick": {"seeds": 2}, "full": {"seeds": 10}}}
-    >>> from slam_theory.runner import config_from_dict
+    >>> from slam_theory.runner import config_from_dict, example_config
+    >>> raw = example_config()
     >>> check_points(config_from_dict(raw), "<demo>") is None   # every grid point accepted
     True
     """
@@ -96,11 +92,8 @@ def check_data_points(config: dict[str, Any], allow_external: bool = False) -> N
 
     Examples
     --------
-    >>> from slam_theory.runner import config_from_dict
-    >>> config = config_from_dict({"name": "demo", "description": "no data files needed",
-    ...     "trial": "experiments.halfspace_trial:halfspace_error", "root_seed": 0,
-    ...     "fixed": {"d": 5, "gamma": 0.1, "eta": 0.1, "learner": "mean"}, "grid": {"n": [100]},
-    ...     "presets": {"quick": {"seeds": 1}, "full": {"seeds": 2}}})
+    >>> from slam_theory.runner import config_from_dict, example_config
+    >>> config = config_from_dict(example_config())
     >>> check_data_points(config) is None        # that trial module has no check_data hook
     True
     """

@@ -51,12 +51,8 @@ class Trial:
 
     Examples
     --------
-    >>> raw = {"name": "demo", "description": "the mean of y x on the sphere",
-    ...        "trial": "experiments.halfspace_trial:halfspace_error", "root_seed": 0,
-    ...        "fixed": {"d": 5, "gamma": 0.1, "eta": 0.1, "learner": "mean"},
-    ...        "grid": {"n": [100, 1000]},
-    ...        "presets": {"quick": {"seeds": 2}, "full": {"seeds": 10}}}
-    >>> from slam_theory.runner import config_from_dict
+    >>> from slam_theory.runner import config_from_dict, example_config
+    >>> raw = example_config()
     >>> first = expand_trials(config_from_dict(raw))[0]
     >>> first.params, first.seed_index
     ({'d': 5, 'eta': 0.1, 'gamma': 0.1, 'learner': 'mean', 'n': 100}, 0)
@@ -106,12 +102,8 @@ def expand_trials(config: dict[str, Any]) -> list[Trial]:
 
     Examples
     --------
-    >>> raw = {"name": "demo", "description": "the mean of y x on the sphere",
-    ...        "trial": "experiments.halfspace_trial:halfspace_error", "root_seed": 0,
-    ...        "fixed": {"d": 5, "gamma": 0.1, "eta": 0.1, "learner": "mean"},
-    ...        "grid": {"n": [100, 1000]},
-    ...        "presets": {"quick": {"seeds": 2}, "full": {"seeds": 10}}}
-    >>> from slam_theory.runner import config_from_dict
+    >>> from slam_theory.runner import config_from_dict, example_config
+    >>> raw = example_config()
     >>> trials = expand_trials(config_from_dict(raw))      # 2 values of n times 2 seeds
     >>> [(t.params["n"], t.seed_index) for t in trials]
     [(100, 0), (1000, 0), (100, 1), (1000, 1)]

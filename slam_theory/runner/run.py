@@ -88,11 +88,8 @@ class RunResult:
 
     Examples
     --------
-    >>> raw = {"name": "demo", "description": "the mean of y x on the sphere",
-    ...        "trial": "experiments.halfspace_trial:halfspace_error", "root_seed": 0,
-    ...        "fixed": {"d": 5, "gamma": 0.1, "eta": 0.1, "learner": "mean"},
-    ...        "grid": {"n": [100, 1000]},
-    ...        "presets": {"quick": {"seeds": 2}, "full": {"seeds": 10}}}
+    >>> from slam_theory.runner import example_config
+    >>> raw = example_config()
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     first = run_experiment(raw, results_dir=tmp, progress=False)
@@ -180,11 +177,8 @@ def run_experiment(
 
     Examples
     --------
-    >>> raw = {"name": "demo", "description": "the mean of y x on the sphere",
-    ...        "trial": "experiments.halfspace_trial:halfspace_error", "root_seed": 0,
-    ...        "fixed": {"d": 5, "gamma": 0.1, "eta": 0.1, "learner": "mean"},
-    ...        "grid": {"n": [100, 1000]},
-    ...        "presets": {"quick": {"seeds": 2}, "full": {"seeds": 10}}}
+    >>> from slam_theory.runner import example_config
+    >>> raw = example_config()
     >>> import tempfile
     >>> from slam_theory.results import read_trials
     >>> with tempfile.TemporaryDirectory() as tmp:
