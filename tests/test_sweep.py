@@ -96,7 +96,7 @@ def test_load_config_resolves_presets(tmp_path: Path) -> None:
     cfg = runner.load_config(path, "quick", allow_external=True)
     assert set(cfg) == {"name", "preset", "description", "trial", "analysis", "figures",
                         "root_seed", "seed_by", "fixed", "grid", "instance", "analysis_params",
-                        "claims", "seeds"}
+                        "claims", "seeds", "reproduce"}
     assert cfg["seeds"] == 3 and cfg["grid"]["n"] == [1, 2, 3]
     full = runner.load_config(path, "full", allow_external=True)
     assert full["seeds"] == 5 and full["grid"]["n"] == [1, 2, 3, 4]
