@@ -238,3 +238,40 @@ def test_angle_rates_recover_the_exponent_and_tell_flat_from_decaying() -> None:
     assert abs(out["perceptron", 0.1]["exponent"]) < 0.05
     lo, hi = out["perceptron", 0.1]["ci"]
     assert lo < 0 < hi and not lo < -0.5 < hi  # flat is told apart from n^-1/2
+
+
+def _capped_holdout_violations(config: dict) -> list[tuple]:
+    """Grid points where the capped Algorithm 1 would hold out every one of its ``n`` samples."""
+    import itertools
+
+    from slam_theory.halfspaces import LeakyReLUCappedHalfspace
+
+    def values(key: str) -> list:
+        return list(config["grid"][key]) if key in config["grid"] else [config["fixed"].get(key)]
+
+    if "leaky_relu_capped" not in values("learner"):
+        return []
+    bad = []
+    for eta, gamma, eps, cap in itertools.product(values("eta"), values("gamma"),
+                                                  values("epsilon"), values("max_steps")):
+        est = LeakyReLUCappedHalfspace(eta=eta, gamma=gamma, epsilon=eps, max_steps=cap)
+        n_prime = est._n_validation(*est._n_steps())
+        bad += [(eta, gamma, eps, cap, n, n_prime) for n in values("n") if n <= n_prime]
+    return bad
+
+
+@pytest.mark.parametrize("name", ["sample_complexity_gamma", "sample_complexity_eps",
+                                  "massart_robustness"])
+@pytest.mark.parametrize("preset", ["quick", "full"])
+def test_every_grid_point_leaves_the_capped_alg1_samples_to_train_on(name: str,
+                                                                     preset: str) -> None:
+    from slam_theory.runner import load_config
+
+    root = Path(__file__).resolve().parents[1] / "experiments"
+    config = load_config(root / f"{name}.toml", preset)
+    assert _capped_holdout_violations(config) == []
+    # the case that fails: the full gamma grid as it once was, starting at n = 23 < N' = 25
+    if name == "sample_complexity_gamma" and preset == "full":
+        config["grid"]["n"] = [23, *config["grid"]["n"]]
+        assert [v[-2:] for v in _capped_holdout_violations(config)] == [(23, 25)] * len(
+            config["grid"]["gamma"])

@@ -82,8 +82,8 @@ def _section(text: str, heading: str) -> str:
     return text[start: nxt if nxt >= 0 else len(text)]
 
 
-def _result_texts() -> str:
-    files = [_RESULTS / "REPORT.md", *sorted(_RESULTS.glob("*/table.md"))]
+def _result_texts(root: Path = _RESULTS) -> str:
+    files = [root / "REPORT.md", *sorted(root.glob("*/table.md"))]
     return "\n".join(f.read_text(encoding="utf-8") for f in files if f.is_file())
 
 
@@ -96,6 +96,26 @@ def test_readme_measured_numbers_come_from_the_committed_results() -> None:
     source = _result_texts()
     assert "# slam-theory: claims checked" in source, "results/REPORT.md is not committed"
     assert unmatched_triples(quoted, source) == []
+
+
+def test_readme_full_run_numbers_come_from_the_committed_full_results() -> None:
+    """The full run's quoted intervals are in results_full/ (tools/full_run.py's run), and its
+    quoted wall time is the one benchmarks/full_run.json records."""
+    text = _section(README.read_text(encoding="utf-8"), "## What the full run measured")
+    assert len(_triples(text)) >= 4, "the README quotes fewer full-run intervals than expected"
+    source = _result_texts(ROOT / "results_full")
+    assert "# slam-theory: claims checked" in source, "results_full/REPORT.md is not committed"
+    assert unmatched_triples(text, source) == []
+    record = json.loads((ROOT / "benchmarks" / "full_run.json").read_text())
+    assert unmatched_wall_times(text, record) == []
+    assert unmatched_wall_times("took 1 s on 2 jobs", record) == ["1"]  # the check can fail
+
+
+def unmatched_wall_times(text: str, record: dict) -> list[str]:
+    """Wall times quoted as "took N s" that the full-run record does not round to."""
+    total = float(record["total_wall_s"])
+    return [v for v in re.findall(r"took ([\d,]+(?:\.\d+)?) s", text)
+            if abs(float(v.replace(",", "")) - total) > _half_unit(v.replace(",", ""))]
 
 
 def test_the_numbers_check_fails_on_a_number_the_results_do_not_hold() -> None:
