@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from slam_theory import runner  # noqa: E402
+from slam_theory.errors import DataUnavailableError  # noqa: E402
 from slam_theory.results import versions  # noqa: E402
 
 #: The speed-up target of two workers over one (two idle cores).
@@ -80,7 +81,12 @@ def main(argv: list[str] | None = None) -> int:
                            "versions": versions(), "experiments": {}}
     try:
         for f in files:
-            m = measure(f, args.preset, args.jobs, args.scheduler, work)
+            try:
+                m = measure(f, args.preset, args.jobs, args.scheduler, work)
+            except DataUnavailableError as exc:  # as reproduce does: say so, go on
+                out.setdefault("not_run", []).append(f.stem)
+                print(f"{f.stem}: skipped ({exc})", flush=True)
+                continue
             m.pop("csv")
             out["experiments"][f.stem] = m
             print(f"{f.stem:<26} {m['trials']:>6} trials {m['wall_s']:>9.1f} s "
