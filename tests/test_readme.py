@@ -171,3 +171,19 @@ def test_readme_mutation_scores_come_from_the_benchmark_record() -> None:
     assert len(re.findall(r"^\| \w+ \| \d+ / \d+ \|", table, flags=re.M)) >= 8
     assert unmatched_mutation_rows(table, groups) == []
     assert unmatched_mutation_rows("| stats | 1 / 2 | 50% |", groups) == ["stats"]  # can fail
+
+
+def unmatched_sweep_numbers(text: str, record: dict) -> list[str]:
+    """The sweep numbers README quotes that ``benchmarks/sweep.json`` does not round to."""
+    quoted = {"total": re.findall(r"quick preset in ([\d.]+) s on 2 jobs", text),
+              "ratio": re.findall(r"on 2 jobs ([\d.]+) times faster", text)}
+    have = {"total": float(record["total_wall_s"]), "ratio": float(record["speedup"]["ratio"])}
+    assert all(quoted.values()), "README no longer quotes the sweep's total and speed-up"
+    return [v for k, vs in quoted.items() for v in vs if abs(float(v) - have[k]) > _half_unit(v)]
+
+
+def test_readme_sweep_numbers_come_from_the_sweep_record() -> None:
+    record = json.loads((ROOT / "benchmarks" / "sweep.json").read_text())
+    assert unmatched_sweep_numbers(README.read_text(encoding="utf-8"), record) == []
+    wrong = "quick preset in 1.0 s on 2 jobs, and on 2 jobs 9.99 times faster"
+    assert unmatched_sweep_numbers(wrong, record) == ["1.0", "9.99"]  # the check can fail
