@@ -272,6 +272,32 @@ def test_eps_floor_ambiguity_and_le_cam_identity():
         assert a.disagreement(w) + b.disagreement(w) >= a.hard_mass - 1e-12
 
 
+def test_eps_floor_hard_atoms_each_carry_one_sign():
+    gen = EpsFloorInstance(d=60, gamma=0.05, epsilon=0.05, hard_atoms=50, control_margin=0.1,
+                           random_state=3)
+    m, h = 50, gen.hard_mass
+    assert gen.signs.shape == (m,) and gen.choice is None and gen.candidates is None
+    margins = gen.centers @ gen.w_star
+    np.testing.assert_allclose(margins[-m:], 0.05, rtol=1e-12)  # every hard atom at margin gamma
+    np.testing.assert_allclose(gen.probs[-m:], h / m, rtol=1e-12)
+    X, _ = gen.sample(4000)
+    assert np.all(np.linalg.norm(X, axis=1) <= 1.0 + 1e-12)
+    # flipping k signs of w* (the hard coordinates) costs exactly k atoms' mass
+    V = gen.fixed[:, 1:]
+    coef = V.T @ gen.w_star
+    for k in (0, 1, 7, m):
+        w = gen.w_star - 2.0 * V[:, :k] @ coef[:k]
+        assert gen.disagreement(w) == pytest.approx(k * h / m, abs=1e-12)
+    # only the signs matter on the hard atoms: a smaller weight on them with the right signs
+    assert gen.disagreement(gen.w_star - 0.5 * V @ coef) == pytest.approx(0.0, abs=1e-12)
+    with pytest.raises(ValueError, match="hard_atoms"):
+        EpsFloorInstance(d=60, gamma=0.05, hard_atoms=50, choice=0)
+    with pytest.raises(ValueError, match="hard_atoms"):
+        EpsFloorInstance(d=210, gamma=0.05, hard_atoms=200)  # gamma sqrt(m) = 0.71: no room
+    with pytest.raises(ValueError, match="d="):
+        EpsFloorInstance(d=52, gamma=0.05, hard_atoms=50)  # no room left for the spread
+
+
 def test_long_servedio_classic_design_fits_the_ball():
     gen = LongServedioInstance(d=3, gamma=0.03, design="classic", spread=0.02, random_state=0)
     X, _ = gen.sample(2000)

@@ -10,7 +10,8 @@ learners keep a disagreement floor that does not shrink with ``n``:
 
 * ``"long_servedio"``: large-margin points, pullers and penalisers in a random 2-D plane.
 * ``"eps_floor"``: a hard region of mass ``hard_factor * epsilon`` that is ambiguous between two
-  candidate halfspaces, plus a Long-Servedio component: ``n = Omega(1 / (eps (1 - 2 eta)^2))``.
+  candidate halfspaces (or, with ``hard_atoms = m``, split into ``m`` atoms that each carry one
+  sign of ``w*``), plus a Long-Servedio component: ``n = Omega(m / (eps (1 - 2 eta)^2))``.
 * ``"perceptron_gamma"``: ``m`` of order ``1 / gamma^2`` orthogonal directions, each carrying
   one bit of ``w*``, plus a control-failing component: ``n`` grows like ``1 / gamma^2``.
 
@@ -154,6 +155,16 @@ class EpsFloorInstance(SpreadAtoms):
     disagreement ``eps`` needs ``n >= eta log(4/3) / (4 eps (1 - 2 eta)^2)``.  A learner that
     has not seen enough hard points errs on about half of them.
 
+    With ``hard_atoms = m > 1`` the hard region is an Assouad cube instead: ``m`` orthonormal
+    directions ``v_j`` with random signs ``s_j``, ``w* = cos(theta) u1 + sin(theta) sum_j s_j
+    v_j / sqrt(m)`` with ``sin(theta) = gamma sqrt(m) / beta``, and mirrored atoms ``beta s_j v_j``
+    of mass ``h / m`` each (margin exactly ``gamma``).  Each sign is carried by its atom alone,
+    so the same two-point bound holds per sign with ``h / m`` for ``h``: reaching disagreement
+    ``eps`` takes ``n`` of order ``m / (eps (1 - 2 eta)^2)`` (each atom seen a few times),
+    which makes the floor of 1 in ``1/eps`` bind at sizes a learner's other costs do not hide.
+    ``w*`` then leans ``gamma sqrt(m)`` into the hard directions, so ``gamma sqrt(m)`` must stay
+    small enough for the Long-Servedio atoms to fit in the unit ball.
+
     Parameters
     ----------
     d : int, default 10
@@ -171,14 +182,19 @@ class EpsFloorInstance(SpreadAtoms):
     choice : {0, 1}, optional
         Which candidate is ``w*``; default: drawn from ``random_state`` (it is drawn either way,
         so two instances with the same seed and different ``choice`` share the law of ``x``).
+        Only for ``hard_atoms = 1``.
+    hard_atoms : int, default 1
+        Number of hard atoms ``m`` (``d >= m + 3``).
     random_state : None, int, SeedSequence, Generator or RandomState, optional
 
     Attributes
     ----------
-    candidates : ndarray of shape (2, d)
-        ``w_+`` and ``w_-``; ``w_star`` is ``candidates[choice]``.
-    choice : int
-        0 or 1, drawn from ``random_state``.
+    candidates : ndarray of shape (2, d) or None
+        ``w_+`` and ``w_-``; ``w_star`` is ``candidates[choice]`` (None if ``hard_atoms > 1``).
+    choice : int or None
+        0 or 1, drawn from ``random_state`` (None if ``hard_atoms > 1``).
+    signs : ndarray of shape (hard_atoms,)
+        The signs ``s_j`` the hard atoms carry.
     hard_mass : float
 
     Examples
@@ -199,9 +215,14 @@ class EpsFloorInstance(SpreadAtoms):
         design: str = "wide",
         spread: float = 0.1,
         choice: int | None = None,
+        hard_atoms: int = 1,
         random_state: Any = None,
     ) -> None:
         self.d = check_d(d, low=5)
+        self.hard_atoms = check_int(hard_atoms, "hard_atoms", low=1)
+        if choice is not None and self.hard_atoms > 1:
+            raise ValueError("choice picks one of two candidates: it needs hard_atoms = 1, "
+                             f"got hard_atoms = {self.hard_atoms}")
         self.gamma = check_in_range(gamma, "gamma", 0.0, 0.2, low_inclusive=False)
         self.hard_factor = check_in_range(hard_factor, "hard_factor", 1.0, 100.0)
         self.epsilon = check_in_range(
@@ -212,22 +233,37 @@ class EpsFloorInstance(SpreadAtoms):
         self.design = check_choice(design, "design", tuple(LS_DESIGNS))
         self.spread = check_spread(spread)
         self._rng = init_rng(random_state)
-        U = random_frame(self.d, 3, self._rng)
-        drawn = int(self._rng.integers(0, 2))
-        self.choice = drawn if choice is None else check_int(choice, "choice", low=0, high=1)
+        m = self.hard_atoms
         beta = math.sqrt(1.0 - self.spread**2)
-        sin_t = self.gamma / beta
-        cos_t = math.sqrt(1.0 - sin_t * sin_t)
-        self.candidates = np.stack([cos_t * U[:, 0] + sin_t * U[:, 2],
-                                    cos_t * U[:, 0] - sin_t * U[:, 2]])
+        sin_t = self.gamma * math.sqrt(m) / beta
         a, b, p = _ls_atoms(self.design, self.control_margin)
+        # w* leans gamma sqrt(m) into the hard directions; the Long-Servedio atoms, at
+        # (a / cos(theta), b) in (u1, u2), must stay inside the unit ball
+        cos_t = math.sqrt(1.0 - sin_t * sin_t) if sin_t < 1.0 else 0.0
+        if cos_t == 0.0 or float(np.max(np.hypot(a / cos_t, b))) >= 1.0:
+            raise ValueError(
+                f"gamma * sqrt(hard_atoms) = {self.gamma * math.sqrt(m):.3g} is too large: the "
+                "Long-Servedio atoms would leave the unit ball; lower gamma or hard_atoms")
         self.hard_mass = self.hard_factor * self.epsilon
+        if m == 1:
+            U = random_frame(self.d, 3, self._rng)
+            drawn = int(self._rng.integers(0, 2))
+            self.choice = drawn if choice is None else check_int(choice, "choice", low=0, high=1)
+            self.candidates = np.stack([cos_t * U[:, 0] + sin_t * U[:, 2],
+                                        cos_t * U[:, 0] - sin_t * U[:, 2]])
+            self.signs = np.array([1.0 if self.choice == 0 else -1.0])
+            w_star = self.candidates[self.choice]
+        else:
+            U = random_frame(self.d, 2 + m, self._rng)
+            self.signs = np.where(self._rng.random(m) < 0.5, -1.0, 1.0)
+            self.choice, self.candidates = None, None
+            w_star = cos_t * U[:, 0] + (sin_t / math.sqrt(m)) * (U[:, 2:] @ self.signs)
         ls = (a / cos_t)[:, None] * U[:, 0] + b[:, None] * U[:, 1]
-        sign = 1.0 if self.choice == 0 else -1.0
-        centers = np.vstack([ls, sign * beta * U[:, 2]])
-        probs = np.r_[(1.0 - self.hard_mass) * p, self.hard_mass]
-        fixed = U[:, [0, 2]]
-        self._setup(centers, probs, self.spread, fixed, self.candidates[self.choice])
+        hard = beta * self.signs[:, None] * U[:, 2:].T
+        centers = np.vstack([ls, hard])
+        probs = np.r_[(1.0 - self.hard_mass) * p, np.full(m, self.hard_mass / m)]
+        fixed = U[:, [0, *range(2, 2 + m)]]
+        self._setup(centers, probs, self.spread, fixed, w_star)
 
 
 class PerceptronGammaInstance(SpreadAtoms):
