@@ -526,3 +526,95 @@ def test_make_learner_maps_eta_passes_and_max_steps():
 def test_sgd_module_helpers_are_the_public_checks():
     # _resolve_T turns eta into the symmetric matrix
     np.testing.assert_allclose(sgd._resolve_T(None, 0.2), [[0.8, 0.2], [0.2, 0.8]])
+
+
+# ---------------------------------------------------------------------- labels
+def test_label_dtypes_and_class_counts():
+    X, y = _data(80, 3, seed=9)
+    for dtype in (np.int8, np.uint8, np.int64, np.float32, np.float64):
+        est = H.MeanHalfspace().fit(X, (y > 0).astype(dtype))
+        assert est.classes_.dtype == dtype and est.classes_.tolist() == [0, 1]
+    yb = y > 0
+    est = H.MeanHalfspace().fit(X, yb)
+    assert est.classes_.dtype == bool and est.classes_.tolist() == [False, True]
+    ref = H.MeanHalfspace().fit(X, y)
+    np.testing.assert_array_equal(est.coef_, ref.coef_)
+    with pytest.raises(ValueError, match=r"^y: a halfspace needs samples of 2 classes; got 1 class "
+                                         r"\(\[True\]\)$"):
+        H.MeanHalfspace().fit(X, np.ones(80, dtype=bool))
+    with pytest.raises(ValueError, match=r"^y: a halfspace needs samples of 2 classes; got 1 class "
+                                         r"\(\['a'\]\)$"):
+        H.MeanHalfspace().fit(X, np.array(["a"] * 80, dtype=object))
+    yo = np.where(y > 0, "b", "a").astype(object)
+    est = H.MeanHalfspace().fit(X, yo)
+    assert est.classes_.tolist() == ["a", "b"]
+    np.testing.assert_array_equal(est.coef_, ref.coef_)
+    with pytest.raises(ValueError, match=r"^y: Unknown label type: continuous"):
+        H.MeanHalfspace().fit(X, X[:, 0])
+    with pytest.raises(ValueError, match=r"^y: Only binary classification is supported\. The type "
+                                         r"of the target is multiclass\.$"):
+        H.MeanHalfspace().fit(X, np.arange(80) % 3)
+
+
+def test_string_labels_learn_as_their_integer_codes():
+    X, y = _data(200, 3, seed=10)
+    for make in (lambda: H.LogisticHalfspace(random_state=0),
+                 lambda: H.Perceptron(random_state=0)):
+        a = make().fit(X, np.where(y > 0, "pos", "neg"))
+        b = make().fit(X, y)
+        np.testing.assert_array_equal(a.coef_, b.coef_)
+        est = make().partial_fit(X[:20], y[:20])
+        with pytest.raises(ValueError, match=r"^y contains labels \[2, 3, 4, 5, 6\] not in "
+                                             r"classes_ \[-1  1\]$"):
+            est.partial_fit(X[:8], np.arange(8) + 2)
+        with pytest.raises(ValueError, match=r"^y contains labels \['c'\] not in classes_"):
+            make().fit(X[:3], ["a", "b", "a"]).partial_fit(X[:2], ["a", "c"])
+
+
+def test_x_of_other_types_is_read_as_float():
+    X, y = _data(100, 3, seed=11)
+    ref = H.LogisticHalfspace(random_state=0).fit(X, y).coef_
+    for Xo in (X.astype(object), np.asfortranarray(X), X.tolist()):
+        np.testing.assert_array_equal(H.LogisticHalfspace(random_state=0).fit(Xo, y).coef_, ref)
+    Xi = np.round(X * 4).astype(np.int64)
+    np.testing.assert_array_equal(H.LogisticHalfspace(random_state=0).fit(Xi, y).coef_,
+                                  H.LogisticHalfspace(random_state=0).fit(Xi * 1.0, y).coef_)
+    with pytest.raises(TypeError, match=r"^X must be array-like of numbers, got strings"):
+        H.LogisticHalfspace().fit(X.astype(str), y)
+
+
+def test_set_coef_projects_onto_the_unit_ball():
+    est = H.MeanHalfspace()
+    est._set_coef(np.array([3, 4]))
+    assert est.coef_.dtype == np.float64 and est.coef_.shape == (1, 2)
+    np.testing.assert_allclose(est.coef_, [[0.6, 0.8]], rtol=1e-15)
+    est._set_coef(np.array([1.2, 0.0]))
+    np.testing.assert_array_equal(est.coef_, [[1.0, 0.0]])
+    est._set_coef(np.array([0, 1]))
+    assert est.coef_.dtype == np.float64
+    np.testing.assert_array_equal(est.intercept_, [0.0])
+
+
+def test_bool_parameters_are_refused_where_numbers_are_expected():
+    X, y = _data(40, 3)
+    with pytest.raises(TypeError, match=r"^The 'max_iter' parameter of Perceptron must be a "
+                                        r"number, got bool True$"):
+        H.Perceptron(max_iter=True).fit(X, y)
+    H.Perceptron(shuffle=np.bool_(False)).fit(X, y)
+
+
+def test_tags_say_binary_only():
+    from sklearn.utils import get_tags
+
+    assert get_tags(H.MeanHalfspace()).classifier_tags.multi_class is False
+    assert get_tags(H.SLaMHalfspace()).classifier_tags.multi_class is False
+
+
+def test_float32_x_is_fitted_in_float64():
+    X, y = _data(200, 4, seed=12, eta=0.3)
+    X32 = X.astype(np.float32)
+    for make in (H.LogisticRegressionHalfspace, lambda: H.HingeHalfspace(random_state=0)):
+        a = make().fit(X32, y)
+        b = make().fit(X32.astype(np.float64), y)
+        assert a.coef_.dtype == np.float64
+        np.testing.assert_array_equal(a.coef_, b.coef_)

@@ -61,7 +61,8 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
     "data": (["slam_theory/data/*"],
              ["tests/test_data.py", "tests/test_instances.py", "tests/test_data_real.py",
               "tests/test_data_mutants.py"]),
-    # without scikit-learn's check_estimator suite, as for distill (time)
+    # without scikit-learn's check_estimator suite, as for distill (time); the other test files
+    # that import halfspaces (experiments, fuzz, plotting, docs) are slow or test something else
     "halfspaces": (["slam_theory/halfspaces/*"],
                    ["tests/test_halfspaces.py", "tests/test_halfspaces_alg1.py",
                     "tests/test_halfspaces_registry.py", "tests/test_halfspaces_mutants.py",
