@@ -286,11 +286,14 @@ def test_a_failed_fit_or_first_batch_leaves_nothing_fitted(make):
     with pytest.raises(ValueError, match=r"^Input X contains NaN or inf"):
         est.partial_fit(Xn, y)
     assert not any(hasattr(est, a) for a in ("classes_", "w_", "t_", "coef_", "history_"))
-    # a refit whose labels fail validation leaves no half-reset state either
+    # a refit whose labels fail validation leaves it unfitted, not half-reset (a fix: coef_
+    # and t_ used to stay without classes_, so predict raised AttributeError)
     est = make().fit(X, y)
     with pytest.raises(ValueError, match="Only binary"):
         est.fit(X, np.arange(60) % 3)
-    assert not hasattr(est, "w_") and not hasattr(est, "classes_")
+    assert [k for k in vars(est) if k.endswith("_")] == ["n_features_in_"]  # set by validation
+    with pytest.raises(NotFittedError):
+        est.predict(X)
 
 
 @pytest.mark.parametrize("make", [lambda: H.LogisticHalfspace(average=False),
