@@ -247,10 +247,14 @@ class _HalfspaceBase(ClassifierMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ streaming learners
     def _fit_start(self, X: Any, y: Any) -> tuple[np.ndarray, np.ndarray, np.random.Generator]:
-        """Start a streaming ``fit`` afresh: ``(X, y as -1 / +1, the permutations' rng)``."""
+        """Start a streaming ``fit`` afresh: ``(X, y as -1 / +1, the permutations' rng)``.
+
+        Every fitted attribute of an earlier fit is dropped first, so a fit whose data fail
+        validation leaves the estimator unfitted (not a mix of old attributes without
+        ``classes_``)."""
         rng = as_generator(self.random_state)
-        for attr in ("classes_", "w_"):
-            self.__dict__.pop(attr, None)
+        for attr in [k for k in self.__dict__ if k.endswith("_") and not k.startswith("_")]:
+            delattr(self, attr)
         X, ypm, _ = self._partial_setup(X, y, None)
         return X, ypm, rng
 
