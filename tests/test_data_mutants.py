@@ -6,10 +6,27 @@ exact values, argument names in error messages, and the edge cases of each branc
 
 from __future__ import annotations
 
+import math
+import pickle
+import re
+
 import numpy as np
 import pytest
+from cifar_files import write_cifar
 
-from slam_theory.data import _base
+from slam_theory.data import (
+    EpsFloorInstance,
+    GaussianMixture,
+    HypercubeHalfspace,
+    LongServedioInstance,
+    PerceptronGammaInstance,
+    _base,
+    instance_class,
+    make_instance,
+    real,
+    simulate_teacher,
+)
+from slam_theory.errors import DataFormatError, DataUnavailableError
 
 
 def test_check_rows_fit_names_both_sizes_and_the_advice():
@@ -20,3 +37,435 @@ def test_check_rows_fit_names_both_sizes_and_the_advice():
     assert msg.endswith("; ADV")
     _base.check_rows_fit(1, 1)  # fits: no error
     assert np.isfinite(_base._physical_memory())
+
+
+# ---------------------------------------------------------------- helpers
+def _memory(monkeypatch, nbytes):
+    """Pretend the machine has ``nbytes`` of physical memory."""
+    monkeypatch.setattr(_base, "_physical_memory", lambda: nbytes)
+
+
+def _fits_exactly(monkeypatch, make, need, match):
+    """``make()`` runs with ``need`` bytes of memory and fails naming ``match`` with one less."""
+    _memory(monkeypatch, need)
+    make()
+    _memory(monkeypatch, need - 1)
+    with pytest.raises(MemoryError, match=match):
+        make()
+
+
+def test_check_rows_fit_threshold_and_defaults(monkeypatch):
+    _fits_exactly(monkeypatch, lambda: _base.check_rows_fit(10, 3), 240,
+                  r"^n=10 rows at d=3 .*; use stream\(n, batch=\.\.\.\) instead$")
+    _fits_exactly(monkeypatch, lambda: _base.check_d(3), 96, r"; use a smaller d$")
+
+
+def test_physical_memory_reads_sysconf_and_falls_back(monkeypatch):
+    import os
+
+    assert _base._physical_memory() == os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+
+    def broken(name):
+        raise ValueError(name)
+
+    monkeypatch.setattr(os, "sysconf", broken)
+    assert _base._physical_memory() == 2**62
+
+
+# ---------------------------------------------------------------- mixtures
+def test_rank2_share_uniform_tail_below_1e_12():
+    from slam_theory.data.mixtures import _rank2_share
+
+    out = _rank2_share(np.array([0.0, 1e-13, 1e-12, 1.0]), 5)
+    assert out[0] == 0.25 and out[1] == 0.25  # the uniform tail, exactly
+    assert out[2] != 0.25 and out[2] == pytest.approx(0.25, rel=1e-11)
+    q = math.exp(-1.0)
+    assert out[3] == pytest.approx((1 - q) / (1 - q**4), rel=1e-14)
+
+
+def test_teacher_tail_decay_is_one_over_temperature_when_allowed():
+    """alpha = 0.9, K = 5: the rank-2 probability stays below 0.9 c at lambda = 1/T."""
+    from slam_theory.data.mixtures import _tail_decay
+
+    c = np.array([0.9, 0.6])
+    lam = _tail_decay(c, 5, 0.5, 0.9)
+    assert np.all(lam == 0.5)
+    for T in (1.0, 2.0):
+        P = simulate_teacher(np.zeros(3, dtype=int), 5, 0.9, temperature=T, random_state=0)
+        tail = np.sort(P, axis=1)[:, ::-1][:, 1:]
+        expect = 0.1 * np.exp(-np.arange(4) / T) / np.exp(-np.arange(4) / T).sum()
+        np.testing.assert_allclose(tail, np.broadcast_to(expect, tail.shape), rtol=1e-15)
+
+
+def test_teacher_tail_decay_bisection_hits_the_kappa_bound():
+    from slam_theory.data.mixtures import _rank2_share, _tail_decay
+
+    c = np.array([0.3, 0.35])  # K = 5: at lambda = 5 the rank-2 share is too large
+    lam = _tail_decay(c, 5, 5.0, 0.9)
+    assert np.all((lam > 0) & (lam < 5.0))
+    np.testing.assert_allclose((1 - c) * _rank2_share(lam, 5), 0.9 * c, rtol=1e-12)
+    assert np.all((1 - c) * _rank2_share(lam, 5) <= 0.9 * c)
+
+
+def test_teacher_default_k_puts_the_true_class_at_any_lower_rank():
+    K, n = 5, 4000
+    y = np.zeros(n, dtype=int)
+    P, correct = simulate_teacher(y, K, 0.6, random_state=3, return_correct=True)
+    ranks = np.argsort(-P, axis=1, kind="stable")
+    rank_of_y = np.argmax(ranks == 0, axis=1)[~correct]
+    counts = np.bincount(rank_of_y, minlength=K)
+    assert counts[0] == 0 and np.all(counts[1:] > 0.2 * (~correct).sum() / (K - 1))
+    again = simulate_teacher(y, K, 0.6, k=1, random_state=3)
+    assert np.array_equal(P, again)
+
+
+def test_teacher_true_rank_uniform_within_top_k():
+    K, n, k = 6, 6000, 4
+    P, correct = simulate_teacher(np.zeros(n, dtype=int), K, 0.6, k=k, random_state=5,
+                                  return_correct=True)
+    ranks = np.argsort(-P, axis=1, kind="stable")
+    counts = np.bincount(np.argmax(ranks == 0, axis=1)[~correct], minlength=K)
+    assert counts[0] == 0 and counts[k:].sum() == 0
+    assert np.all(np.abs(counts[1:k] / counts[1:k].sum() - 1 / (k - 1)) < 0.03)
+
+
+def test_teacher_other_classes_in_random_order_and_each_row_a_permutation():
+    K, n = 4, 3000
+    y = np.arange(n) % K
+    P, correct = simulate_teacher(y, K, 0.8, random_state=0, return_correct=True)
+    order = np.argsort(-P, axis=1, kind="stable")
+    assert np.array_equal(order[:, 0] == y, correct)
+    assert np.all(np.sort(order, axis=1) == np.arange(K))
+    # rank 2 of a correct row is uniform over the other classes
+    off = ((order[:, 1] - y) % K)[correct]
+    assert np.all(np.abs(np.bincount(off, minlength=K)[1:] / correct.sum() - 1 / 3) < 0.04)
+
+
+def test_teacher_is_seeded_and_accepts_integral_float_labels():
+    y = np.array([0, 1, 2, 1, 0])
+    P = simulate_teacher(y, 3, 0.6, random_state=7)
+    assert np.array_equal(P, simulate_teacher(y, 3, 0.6, random_state=7))
+    assert np.array_equal(P, simulate_teacher(y.astype(float), 3, 0.6, random_state=7))
+    assert np.array_equal(simulate_teacher(np.array([2]), 3, 0.6, random_state=7),
+                          simulate_teacher([2], 3, 0.6, random_state=7))
+    acc = np.array([0.0, 1.0, 0.5, 0.5, 0.0])  # the bounds 0 and 1 are accepted
+    Pa = simulate_teacher(y, 3, acc, random_state=1)
+    assert Pa.argmax(1)[1] == y[1] and Pa.argmax(1)[0] != y[0]
+
+
+def test_teacher_refusals_name_their_argument():
+    y = np.array([0, 1, 2])
+    cases = [
+        (dict(y=np.zeros((2, 2), dtype=int)), ValueError, r"^y must be a non-empty 1-dim"),
+        (dict(y=np.array([], dtype=int)), ValueError, r"^y must be a non-empty 1-dim"),
+        (dict(y=np.array([0, 3])), ValueError, r"^y .*\[0, 2\]"),
+        (dict(y=np.array([0.5, 1.0])), TypeError, r"^y must contain integer"),
+        (dict(n_classes=1), ValueError, r"^n_classes "),
+        (dict(accuracy=1.5), ValueError, r"^accuracy "),
+        (dict(accuracy=[0.5, 1.5, 0.5]), ValueError, r"^accuracy must be in \[0, 1\]$"),
+        (dict(accuracy=[0.5, 0.5, -0.1]), ValueError, r"^accuracy must be in \[0, 1\]$"),
+        (dict(accuracy=[0.5, np.nan, 0.5]), ValueError, r"^accuracy "),
+        (dict(accuracy=[[0.5], [0.5], [0.5]]), ValueError, r"^accuracy must be 1-dim"),
+        (dict(accuracy=[0.5, 0.5]), ValueError, r"^accuracy "),
+        (dict(k=4), ValueError, r"^k "),
+        (dict(temperature=0.0), ValueError, r"^temperature must be in \(0\.0, inf\)"),
+        (dict(temperature=math.inf), ValueError, r"^temperature "),
+        (dict(return_correct=1), TypeError, r"^return_correct "),
+    ]
+    for over, exc, match in cases:
+        kw = dict(y=y, n_classes=3, accuracy=0.5) | over
+        with pytest.raises(exc, match=match):
+            simulate_teacher(**kw)
+
+
+def test_teacher_memory_check(monkeypatch):
+    _fits_exactly(monkeypatch, lambda: simulate_teacher(np.arange(10) % 3, 3, 0.5), 960,
+                  r"^n=10 rows at n_classes=3 .*; use fewer classes$")
+
+
+# ---------------------------------------------------------------- GaussianMixture
+def test_mixture_defaults_and_small_sizes():
+    gm = GaussianMixture(2, 1, random_state=0)  # two classes in one dimension are allowed
+    assert gm.means.shape == (2, 1)
+    np.testing.assert_allclose(np.abs(gm.means), 3.0 / math.sqrt(2.0))  # default separation
+    for k, d in ((3, 3), (4, 4)):  # k == d: still the exact simplex
+        gm = GaussianMixture(k, d, separation=0.5, random_state=1)
+        dist = np.linalg.norm(gm.means[:, None] - gm.means[None], axis=2)
+        np.testing.assert_allclose(dist[~np.eye(k, dtype=bool)], 0.5, rtol=1e-12)
+    many = GaussianMixture(7, 3, separation=2.0, random_state=2)
+    np.testing.assert_allclose(np.linalg.norm(many.means, axis=1), 2.0 / math.sqrt(2.0),
+                               rtol=1e-12)
+    assert len({tuple(np.round(m, 6)) for m in many.means}) == 7
+
+
+def test_mixture_refusals_name_their_argument(monkeypatch):
+    with pytest.raises(ValueError, match=r"^n_classes "):
+        GaussianMixture(1, 3)
+    with pytest.raises(ValueError, match=r"^separation must be in \(0\.0, inf\)"):
+        GaussianMixture(3, 3, separation=0.0)
+    with pytest.raises(ValueError, match=r"^separation "):
+        GaussianMixture(3, 3, separation=math.inf)
+    gm = GaussianMixture(3, 2, random_state=0)
+    for bad in (np.zeros(2), np.array([[0.0, np.nan]])):
+        with pytest.raises(ValueError, match=r"^X "):
+            gm.bayes_proba(bad)
+    _fits_exactly(monkeypatch, lambda: GaussianMixture(5, 4, random_state=0), 480,
+                  r"^n_classes=5 rows at d=4 .*; use fewer classes or a smaller d$")
+    _fits_exactly(monkeypatch, lambda: gm.sample(10), 320, r"^n=10 rows at d=2 ")
+
+
+# ---------------------------------------------------------------- streams
+def test_batch_stream_batch_argument_and_default():
+    gen = HypercubeHalfspace(3, random_state=0)
+    assert [X.shape[0] for X, _ in gen.stream(70_000)] == [65_536, 4_464]
+    assert [X.shape[0] for X, _ in gen.stream(3, batch=1)] == [1, 1, 1]
+    for bad, exc in ((0, ValueError), (2.5, TypeError)):
+        with pytest.raises(exc, match=r"^batch "):
+            list(gen.stream(5, batch=bad))
+    with pytest.raises(ValueError, match=r"^n "):
+        gen.stream(0)
+
+
+# ---------------------------------------------------------------- real data
+def _py2_pickle(d: dict) -> bytes:
+    """A protocol-2 pickle of ``d`` whose keys are Python 2 ``str`` (as in the official CIFAR
+    files, written by Python 2); the values are pickled by Python 3."""
+    out = b"\x80\x02}("
+    for k, v in d.items():
+        out += b"U" + bytes([len(k)]) + k + pickle.dumps(v, protocol=2)[2:-1]
+    return out + b"u."
+
+
+def test_cifar_batches_written_by_python2_load(tmp_path):
+    folder = write_cifar(tmp_path)
+    X = np.arange(2 * 3072, dtype=np.uint8).reshape(2, 3072)
+    for f in ("data_batch_1", "data_batch_2", "data_batch_3", "data_batch_4", "data_batch_5",
+              "test_batch"):
+        (folder / f).write_bytes(_py2_pickle({b"data": X, b"labels": [3, 4]}))
+    (folder / "batches.meta").write_bytes(
+        _py2_pickle({b"label_names": [f"c{k}" for k in range(10)]}))
+    d = real.load_cifar10(tmp_path)
+    assert np.array_equal(d.X_test, X) and d.y_train.tolist() == [3, 4] * 5
+    assert d.class_names == tuple(f"c{k}" for k in range(10))
+
+
+def _bad_batch(tmp_path, obj):
+    folder = write_cifar(tmp_path)
+    with (folder / "test_batch").open("wb") as fh:
+        pickle.dump(obj, fh, protocol=2)
+    with pytest.raises(DataFormatError) as info:
+        real.load_cifar10(tmp_path)
+    return str(info.value)
+
+
+def test_cifar_batch_refusals_say_what_they_got(tmp_path):
+    msg = _bad_batch(tmp_path / "a", {b"data": [[1, 2]], b"labels": [0]})
+    assert msg.endswith("got list")
+    ragged = np.empty(2, dtype=object)
+    X = np.zeros((2, 3072), np.uint8)
+    msg = _bad_batch(tmp_path / "b", {b"data": X, b"labels": [[1], [1, 2]]})
+    assert msg.endswith("2 integer labels, got 1 of object")
+    msg = _bad_batch(tmp_path / "c", {b"data": X, b"labels": 5})
+    assert msg.endswith("2 integer labels, got () of int64")
+    assert ragged.shape == (2,)
+
+
+def test_unpickle_error_message_is_cut_to_120_characters(tmp_path, monkeypatch):
+    path = tmp_path / "f"
+    path.write_bytes(b"\x80\x02c" + b"m" * 300 + b"\nname\n.")
+    with pytest.raises(DataFormatError) as info:
+        real._unpickle(path)
+    inner = str(info.value).split("(", 1)[1][:-1]
+    assert inner.startswith("refusing to build mmm") and len(inner) == 120
+
+    def bare(self):
+        raise RuntimeError()
+
+    monkeypatch.setattr(real._ArrayUnpickler, "load", bare)
+    with pytest.raises(DataFormatError, match=r"\(RuntimeError\)$"):
+        real._unpickle(path)
+
+
+def test_missing_folder_is_named(tmp_path):
+    where = tmp_path / "nope"
+    with pytest.raises(DataUnavailableError, match=f"^data folder {re.escape(repr(str(where)))} "):
+        real.resolve_data_dir(where)
+
+
+def test_pixel_features_argument_checks_and_default_seed():
+    X = np.arange(12, dtype=np.uint8).reshape(3, 4)
+    assert real.pixel_features(X, "random_projection", n_features=1).shape == (3, 1)
+    R = np.random.default_rng(0).standard_normal((4, 2)) / np.sqrt(2)
+    np.testing.assert_array_equal(real.pixel_features(X, "random_projection", n_features=2),
+                                  (X / 255.0) @ R)
+    with pytest.raises(ValueError, match=r"^X must be"):
+        real.pixel_features(X.astype(np.int64))
+    with pytest.raises(ValueError, match=r"^n_features "):
+        real.pixel_features(X, "random_projection", n_features=0)
+
+
+# ---------------------------------------------------------------- hypercube
+@pytest.mark.parametrize("d", [3, 17, 20, 21])
+def test_hypercube_disagreement_of_majority_of_three(d):
+    """w* = e_1 and w = e_1 + e_2 + e_3 disagree iff x_2 = x_3 = -x_1: exactly 1/4 (d <= 20,
+    enumerated); above 20, the estimate from 2^20 points drawn with seed 0."""
+    w_star = np.zeros(d)
+    w_star[0] = 1.0
+    gen = HypercubeHalfspace(d, w_star=w_star, random_state=0)
+    w = np.zeros(d)
+    w[:3] = 1.0
+    if d <= 20:
+        assert gen.disagreement(w) == 0.25
+        assert gen.disagreement(-w_star) == 1.0
+        return
+    mc = np.random.default_rng(0)
+    S = np.concatenate([2.0 * mc.integers(0, 2, size=(65536, d), dtype=np.int8) - 1.0
+                        for _ in range(16)])
+    expect = np.mean((S[:, 0] >= 0) != (S[:, :3].sum(axis=1) >= 0))
+    assert gen.disagreement(w) == expect and abs(expect - 0.25) < 0.002
+
+
+def test_hypercube_default_w_star_is_a_seeded_gaussian_direction():
+    gen = HypercubeHalfspace(4, random_state=5)
+    g = np.random.default_rng(5).standard_normal(4)
+    np.testing.assert_allclose(gen.w_star, g / np.linalg.norm(g), rtol=1e-15)
+    X, y = gen.sample(200)
+    assert np.array_equal(y, np.where(X @ gen.w_star >= 0, 1, -1))
+    assert X.dtype == np.float64 and y.dtype == np.int64 and X.flags.c_contiguous
+    np.testing.assert_array_equal(np.abs(X), 0.5)
+    assert set(np.unique(X[:, 0] * 2).tolist()) == {-1.0, 1.0}
+
+
+# ---------------------------------------------------------------- instance families
+def _refused(make, exc, match):
+    with pytest.raises(exc, match=match):
+        make()
+
+
+def test_long_servedio_defaults_bounds_and_names():
+    gen = LongServedioInstance(random_state=0)
+    assert (gen.d, gen.gamma, gen.design, gen.spread) == (10, 0.03, "wide", 0.1)
+    LongServedioInstance(d=3, gamma=0.2, spread=0.5, random_state=0)  # the bounds are accepted
+    LS = LongServedioInstance
+    _refused(lambda: LS(d=2), ValueError, r"^d must be >= 3")
+    _refused(lambda: LS(gamma=0.0), ValueError, r"^gamma must be in \(0\.0, 0\.2\]")
+    _refused(lambda: LS(gamma=0.21), ValueError, r"^gamma ")
+    _refused(lambda: LS(design="nope"), ValueError, r"^design ")
+    _refused(lambda: LS(spread=0.0), ValueError, r"^spread must be in \(0\.0, 0\.5\]")
+    _refused(lambda: LS(spread=0.51), ValueError, r"^spread ")
+
+
+def test_eps_floor_defaults_bounds_and_names():
+    gen = EpsFloorInstance(random_state=0)
+    assert (gen.d, gen.gamma, gen.epsilon, gen.hard_factor, gen.control_margin, gen.design,
+            gen.spread) == (10, 0.03, 0.05, 4.0, 0.03, "wide", 0.1)
+    assert gen.hard_mass == pytest.approx(0.2)
+    for kw in ({"d": 5, "gamma": 0.2, "spread": 0.5}, {"hard_factor": 1.0, "epsilon": 0.5},
+               {"hard_factor": 100.0, "epsilon": 0.005}, {"epsilon": 0.125},
+               {"control_margin": 0.03}, {"control_margin": 0.2}):
+        EpsFloorInstance(random_state=0, **kw)  # the bounds are accepted
+    for choice in (0, 1):
+        gen = EpsFloorInstance(choice=choice, random_state=0)
+        assert gen.choice == choice
+        np.testing.assert_allclose(gen.w_star, gen.candidates[choice], rtol=1e-14)
+    EF = EpsFloorInstance
+    _refused(lambda: EF(d=4), ValueError, r"^d must be >= 5")
+    _refused(lambda: EF(gamma=0.0), ValueError, r"^gamma must be in \(0\.0, 0\.2\]")
+    _refused(lambda: EF(hard_factor=0.99), ValueError,
+             r"^hard_factor must be in \[1\.0, 100\.0\]")
+    _refused(lambda: EF(hard_factor=101.0), ValueError, r"^hard_factor ")
+    _refused(lambda: EF(epsilon=0.0), ValueError, r"^epsilon must be in \(0\.0, 0\.125\]")
+    _refused(lambda: EF(epsilon=0.126), ValueError, r"^epsilon ")
+    _refused(lambda: EF(control_margin=0.029), ValueError,
+             r"^control_margin must be in \[0\.03, 0\.2\]")
+    _refused(lambda: EF(control_margin=0.21), ValueError, r"^control_margin ")
+    _refused(lambda: EF(design="nope"), ValueError, r"^design ")
+    _refused(lambda: EF(spread=0.0), ValueError, r"^spread ")
+    _refused(lambda: EF(choice=2), ValueError, r"^choice ")
+    _refused(lambda: EF(choice=-1), ValueError, r"^choice ")
+
+
+def test_eps_floor_geometry_is_exact():
+    gen = EpsFloorInstance(d=7, gamma=0.05, epsilon=0.02, spread=0.2, random_state=3)
+    beta = math.sqrt(1 - 0.2**2)
+    sin_t = 0.05 / beta
+    wp, wm = gen.candidates
+    np.testing.assert_allclose(np.linalg.norm(gen.candidates, axis=1), 1.0, rtol=1e-14)
+    assert wp @ wm == pytest.approx(1 - 2 * sin_t**2, rel=1e-13)
+    hard = gen.centers[-1]
+    assert gen.probs[-1] == pytest.approx(0.08, rel=1e-14)
+    np.testing.assert_allclose([np.linalg.norm(hard), wp @ hard, -(wm @ hard)],
+                               [beta, 0.05, 0.05] if gen.choice == 0 else [beta, -0.05, -0.05],
+                               rtol=1e-12)
+    # the Long-Servedio atoms have margin a under both candidates
+    a = np.array([0.92, 0.05, 0.05, 0.05])
+    np.testing.assert_allclose(gen.centers[:-1] @ wp, a, rtol=1e-12)
+    np.testing.assert_allclose(gen.centers[:-1] @ wm, a, rtol=1e-12)
+    np.testing.assert_allclose(gen.probs[:-1], 0.92 * np.array([0.24, 0.34, 0.10, 0.32]),
+                               rtol=1e-14)
+    assert gen.disagreement(gen.candidates[1 - gen.choice]) == pytest.approx(0.08, abs=1e-12)
+
+
+def test_perceptron_gamma_defaults_bounds_and_names():
+    gen = PerceptronGammaInstance(random_state=0)
+    assert (gen.d, gen.gamma, gen.control_mass, gen.control_margin, gen.alpha, gen.design,
+            gen.spread, gen.m) == (200, 0.1, 0.5, 0.1, 0.5, "mean_trap", 0.1, 74)
+    # m = floor(r^2 (1 - alpha^2) / gamma^2), here 96 (0.96 * 0.64 / 0.08^2, which rounds to
+    # just below 96 in float64)
+    gen = PerceptronGammaInstance(d=100, gamma=0.08, control_margin=0.08, alpha=0.6, spread=0.2,
+                                  random_state=0)
+    assert gen.m == 96
+    for kw in ({"control_mass": 0.0}, {"control_mass": 0.9}, {"gamma": 0.1},
+               {"control_margin": 0.27, "alpha": 0.9, "gamma": 0.27, "d": 10},
+               {"spread": 0.5}):
+        PerceptronGammaInstance(random_state=0, **kw)  # the bounds are accepted
+    PG = PerceptronGammaInstance
+    _refused(lambda: PG(control_margin=0.0), ValueError, r"^control_margin must be in \(0\.0, ")
+    _refused(lambda: PG(control_margin=0.51, alpha=0.9), ValueError, r"^control_margin ")
+    _refused(lambda: PG(gamma=0.0), ValueError, r"^gamma must be in \(0\.0, 0\.1\]")
+    _refused(lambda: PG(gamma=0.11), ValueError, r"^gamma ")
+    _refused(lambda: PG(spread=0.0), ValueError, r"^spread ")
+    _refused(lambda: PG(alpha=0.0), ValueError, r"^alpha must be in \(0\.0, 0\.9\]")
+    _refused(lambda: PG(alpha=0.91), ValueError, r"^alpha ")
+    _refused(lambda: PG(control_margin=0.16, alpha=0.5), ValueError,
+             r"^control_margin / alpha = 0\.32 must be <= 0\.3")
+    PG(control_margin=0.15, alpha=0.5, gamma=0.15, d=40, random_state=0)  # 0.3 exactly: allowed
+    _refused(lambda: PG(d=77), ValueError, r"^d must be >= m \+ 4 = 78 .*\(m = 74 directions\)")
+    PG(d=78, random_state=0)
+    _refused(lambda: PG(d=1), ValueError, r"^d ")
+    _refused(lambda: PG(control_mass=-0.1), ValueError, r"^control_mass must be in \[0\.0, 0\.9\]")
+    _refused(lambda: PG(control_mass=0.91), ValueError, r"^control_mass ")
+    _refused(lambda: PG(design="nope"), ValueError, r"^design ")
+
+
+def test_perceptron_gamma_geometry_is_exact():
+    gen = PerceptronGammaInstance(d=30, gamma=0.2, control_margin=0.2, alpha=0.8,
+                                  control_mass=0.3, design="wide", spread=0.2, random_state=4)
+    r, c, m = math.sqrt(1 - 0.04), 0.6, gen.m
+    assert m == math.floor(r * r * c * c / 0.04 * (1 + 1e-12))
+    dirs = gen.centers[:m]
+    np.testing.assert_allclose(np.linalg.norm(dirs, axis=1), r, rtol=1e-13)
+    np.testing.assert_allclose(dirs @ gen.w_star, r * c / math.sqrt(m), rtol=1e-12)
+    np.testing.assert_allclose(gen.probs[:m], 0.7 / m, rtol=1e-13)
+    # the control atoms: a v + b u at g = control_margin / alpha, margin alpha a
+    g = 0.2 / 0.8
+    np.testing.assert_allclose(gen.centers[m:] @ gen.w_star, 0.8 * np.array([0.92, g, g, g]),
+                               rtol=1e-12)
+    np.testing.assert_allclose(gen.probs[m:], 0.3 * np.array([0.24, 0.34, 0.10, 0.32]),
+                               rtol=1e-13)
+    assert gen.signs.shape == (m,) and set(np.unique(gen.signs).tolist()) <= {-1.0, 1.0}
+    assert gen.fixed.shape == (30, m + 1) and gen.spread_dim == 30 - m - 1
+    zero = PerceptronGammaInstance(gamma=0.1, control_mass=0.0, random_state=0)
+    assert zero.probs.shape == (zero.m,)  # atoms of mass 0 are dropped
+
+
+def test_make_instance_passes_everything_and_names_the_family():
+    gen = make_instance("long_servedio", d=5, gamma=0.05, random_state=2, spread=0.3)
+    ref = LongServedioInstance(d=5, gamma=0.05, spread=0.3, random_state=2)
+    assert np.array_equal(gen.sample(20)[0], ref.sample(20)[0])
+    with pytest.raises(TypeError, match=r"^family 'eps_floor' does not accept .*bogus"):
+        make_instance("eps_floor", d=8, gamma=0.05, bogus=1)
+    with pytest.raises(TypeError, match=r"^gamma "):  # other TypeErrors pass unchanged
+        make_instance("eps_floor", d=8, gamma="0.05")
+    with pytest.raises(ValueError, match=r"^family "):
+        instance_class("cube")
