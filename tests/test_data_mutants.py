@@ -13,12 +13,15 @@ import re
 import numpy as np
 import pytest
 from cifar_files import write_cifar
+from scipy import special
 
 from slam_theory.data import (
     EpsFloorInstance,
+    GaussianHalfspace,
     GaussianMixture,
     HypercubeHalfspace,
     LongServedioInstance,
+    MarginHalfspace,
     PerceptronGammaInstance,
     _base,
     instance_class,
@@ -88,8 +91,8 @@ def test_teacher_tail_decay_is_one_over_temperature_when_allowed():
     from slam_theory.data.mixtures import _tail_decay
 
     c = np.array([0.9, 0.6])
-    lam = _tail_decay(c, 5, 0.5, 0.9)
-    assert np.all(lam == 0.5)
+    for lam_max in (0.5, 1 / 3, 1 / 1.1):  # exactly lam_max (1/3: not a bisection end point)
+        assert np.all(_tail_decay(c, 5, lam_max, 0.9) == lam_max)
     for T in (1.0, 2.0):
         P = simulate_teacher(np.zeros(3, dtype=int), 5, 0.9, temperature=T, random_state=0)
         tail = np.sort(P, axis=1)[:, ::-1][:, 1:]
@@ -261,13 +264,11 @@ def _bad_batch(tmp_path, obj):
 def test_cifar_batch_refusals_say_what_they_got(tmp_path):
     msg = _bad_batch(tmp_path / "a", {b"data": [[1, 2]], b"labels": [0]})
     assert msg.endswith("got list")
-    ragged = np.empty(2, dtype=object)
     X = np.zeros((2, 3072), np.uint8)
     msg = _bad_batch(tmp_path / "b", {b"data": X, b"labels": [[1], [1, 2]]})
     assert msg.endswith("2 integer labels, got 1 of object")
     msg = _bad_batch(tmp_path / "c", {b"data": X, b"labels": 5})
     assert msg.endswith("2 integer labels, got () of int64")
-    assert ragged.shape == (2,)
 
 
 def test_unpickle_error_message_is_cut_to_120_characters(tmp_path, monkeypatch):
@@ -469,3 +470,238 @@ def test_make_instance_passes_everything_and_names_the_family():
         make_instance("eps_floor", d=8, gamma="0.05")
     with pytest.raises(ValueError, match=r"^family "):
         instance_class("cube")
+
+
+# ---------------------------------------------------------------- GaussianHalfspace
+def _gauss_band_error(gamma, d, c):
+    """Owen's T: with a = c / sqrt(1 - c^2) and g = gamma sqrt(d), the error is
+    ``1/2 - T(g, a) / Phi(-g)`` (``P(X > g, Y > a X) = Phi(-g)/2 - T(g, a)``)."""
+    g = gamma * math.sqrt(d)
+    return 0.5 - special.owens_t(g, c / math.sqrt(1 - c * c)) / special.ndtr(-g)
+
+
+@pytest.mark.parametrize("gamma,d", [(0.01, 50), (0.5, 10), (1.0, 4)])
+def test_gaussian_band_disagreement_is_accurate(gamma, d):
+    gen = GaussianHalfspace(d, gamma, random_state=0)
+    w = np.zeros(d)
+    w[0], w[1] = 0.3, math.sqrt(1 - 0.09)
+    assert abs(gen.disagreement(w) - _gauss_band_error(gamma, d, 0.3)) < 8e-14
+    assert abs(gen.disagreement(-w) - (1 - _gauss_band_error(gamma, d, 0.3))) < 8e-14
+
+
+def test_gaussian_no_band_disagreement_is_the_angle_exactly():
+    gen = GaussianHalfspace(4, random_state=0)
+    for w in ([1.0, 1.0, 0.0, 0.0], [0.2, -0.7, 0.1, 0.4], [-1.0, 0.5, 0.0, 0.0]):
+        wu = np.asarray(w) / np.linalg.norm(w)
+        assert gen.disagreement(w) == math.acos(float(wu @ gen.w_star)) / math.pi
+
+
+# ---------------------------------------------------------------- shared machinery
+def test_check_n_and_check_d_bounds_and_names():
+    assert _base.check_n(1) == 1 and _base.check_d(2) == 2 and _base.check_d(1, low=1) == 1
+    with pytest.raises(ValueError, match=r"^n must be >= 1"):
+        _base.check_n(0)
+    with pytest.raises(ValueError, match=r"^d must be >= 2"):
+        _base.check_d(1)
+    with pytest.raises(TypeError, match=r"^d "):
+        _base.check_d(2.5)
+
+
+def test_unit_w_star_and_unit_direction():
+    e1 = _base.unit_w_star(None, 3)
+    assert e1.tolist() == [1.0, 0.0, 0.0]
+    np.testing.assert_array_equal(_base.unit_w_star([0.0, 3.0, 4.0], 3), [0.0, 0.6, 0.8])
+    with pytest.raises(ValueError, match=r"^w_star "):
+        _base.unit_w_star([1.0, 0.0], 3)
+    w = np.array([0.3, -1.2, 2.5])
+    u = _base.unit_direction(w, 3)
+    assert np.array_equal(u, w / float(np.linalg.norm(w)))  # exactly, for a normal norm
+    for scale in (1e-149, 1e149):
+        assert np.array_equal(_base.unit_direction(w * scale, 3),
+                              (w * scale) / float(np.linalg.norm(w * scale)))
+    for scale in (1e-300, 1e-151, 1e151, 1e300):
+        v = _base.unit_direction(w * scale, 3)
+        np.testing.assert_allclose(v, u, rtol=1e-15)
+        big = w * scale / np.max(np.abs(w * scale))
+        assert np.array_equal(v, big / float(np.linalg.norm(big)))
+    with pytest.raises(TypeError, match=r"^v must be real"):
+        _base.unit_direction(np.array([1j, 0.0, 1.0]), 3, name="v")
+    with pytest.raises(ValueError, match=r"^w must have dimension 3, got 2$"):
+        _base.unit_direction([1.0, 2.0], 3)
+    with pytest.raises(ValueError, match=r"^w must have nonzero norm"):
+        _base.unit_direction(np.zeros(3), 3)
+    with pytest.raises(ValueError, match=r"^v "):
+        _base.unit_direction([1.0, np.inf, 0.0], 3, name="v")
+
+
+def test_angles_are_exact_at_right_and_straight_angles():
+    gen = MarginHalfspace(3, 0.2, random_state=0)
+    assert gen.angle([0.0, 1.0, 0.0]) == math.pi / 2
+    assert gen.angle([-2.0, 0.0, 0.0]) == math.pi and gen.angle([5.0, 0.0, 0.0]) == 0.0
+    assert gen.angle([1.0, 1.0, 0.0]) == pytest.approx(math.pi / 4, rel=1e-15)
+    assert _base.angle_between(np.array([1.0, 0.0]), np.array([0.0, 1.0])) == math.pi / 2
+
+
+def test_apply_elementwise_splits_over_threads(monkeypatch):
+    calls = []
+
+    def fn(a, b):
+        calls.append(a.shape[0])
+        return a + 2.0 * b
+
+    x = np.arange(float(_base._PAR_MIN))
+    y = np.ones_like(x)
+    monkeypatch.setattr(_base._config, "num_threads", lambda: 3)
+    out = _base.apply_elementwise(fn, x, y)
+    assert np.array_equal(out, x + 2.0) and sorted(calls) == [21845, 21845, 21846]
+    calls.clear()
+    assert np.array_equal(_base.apply_elementwise(fn, x[:-1], y[:-1]), x[:-1] + 2.0)
+    assert calls == [_base._PAR_MIN - 1]  # below _PAR_MIN rows: one call
+    calls.clear()
+    monkeypatch.setattr(_base._config, "num_threads", lambda: 1)
+    _base.apply_elementwise(fn, x, y)
+    assert calls == [_base._PAR_MIN]
+    calls.clear()
+    monkeypatch.setattr(_base._config, "num_threads", lambda: 2)
+    _base.apply_elementwise(fn, x, y)
+    assert sorted(calls) == [32768, 32768]
+
+
+@pytest.mark.parametrize("w0", [0.0, 0.6, -0.6])
+def test_householder_maps_e1_to_minus_sigma_w_star(w0):
+    w = np.array([w0, 0.8, 0.0]) if w0 else np.array([0.0, 0.6, 0.8])
+    v, coef, sigma = _base._householder(w)
+    assert sigma == (1.0 if w0 >= 0 else -1.0)  # sign(w*_1), +1 at zero
+    np.testing.assert_array_equal(v, np.array([1.0, 0.0, 0.0]) + sigma * w)
+    assert coef == 2.0 / float(v @ v)
+    H = np.eye(3) - coef * np.outer(v, v)
+    np.testing.assert_allclose(H @ np.array([1.0, 0.0, 0.0]), -sigma * w, atol=1e-15)
+    v, coef, sigma = _base._householder(np.array([1.0, 0.0, 0.0]))
+    assert v.tolist() == [0.0, 0.0, 0.0] and coef == 0.0 and sigma == -1.0
+
+
+def test_a_sample_draws_one_key_of_four_words():
+    for gen, again in ((MarginHalfspace(4, 0.2, random_state=9),
+                        MarginHalfspace(4, 0.2, random_state=9)),
+                       (GaussianHalfspace(4, 0.1, random_state=9),
+                        GaussianHalfspace(4, 0.1, random_state=9))):
+        rng = np.random.default_rng(9)
+        key = rng.integers(0, 2**64 - 1, size=4, dtype=np.uint64, endpoint=True)
+        X, y = gen.sample(2000)
+        assert gen._rng.bit_generator.state == rng.bit_generator.state
+        X2, y2 = again._generate(key, 0, 2000)
+        assert np.array_equal(X, X2) and np.array_equal(y, y2)
+        again.stream(10)  # stream draws its key likewise, before the first batch
+        assert again._rng.bit_generator.state == rng.bit_generator.state
+    big = np.random.default_rng(0).integers(0, 2**64 - 1, size=4000, dtype=np.uint64,
+                                            endpoint=True)
+    assert big.max() > 2**63  # the key's words use all 64 bits
+
+
+def test_row_sampler_memory_checks(monkeypatch):
+    gen = MarginHalfspace(3, 0.2, random_state=0)
+    _fits_exactly(monkeypatch, lambda: gen.sample(10), 10 * 8 * 8, r"^n=10 rows at d=8 ")
+    _fits_exactly(monkeypatch, lambda: gen.stream(5000, batch=100), 1124 * 8 * 8 * 2,
+                  r"^batch=1124 rows at d=8 .*use stream")
+    _fits_exactly(monkeypatch, lambda: gen.stream(50, batch=100), 50 * 8 * 8 * 2,
+                  r"^batch=50 rows at d=8 ")
+
+
+def test_symmetric_error_edges():
+    gen = MarginHalfspace(5, 0.1, random_state=0)
+    w = np.array([0.6, 0.8, 0.0, 0.0, 0.0])
+    assert gen.disagreement(-w) == 1.0 - gen.disagreement(w)
+    assert gen.disagreement(gen.w_star) == 0.0 and gen.disagreement(-gen.w_star) == 1.0
+    assert gen._symmetric_error(1.0) == 0.0 and gen._symmetric_error(-1.0) == 1.0
+    assert gen._symmetric_error(0.0) == pytest.approx(0.5, abs=1e-12)
+
+
+# ---------------------------------------------------------------- MarginHalfspace
+def _sphere_d2_error(gamma, theta):
+    """d = 2: arcs of angle theta around +-e_2 disagree; |cos phi| >= gamma leaves 4 acos(gamma)
+    of the circle, of which 2 max(0, theta - asin(gamma)) disagree."""
+    return max(0.0, theta - math.asin(gamma)) / (2.0 * math.acos(gamma))
+
+
+def _d3_error(gamma, c, marginal):
+    """d = 3 by quadrature in t = w*.x: t is uniform on [gamma, 1] (sphere) or has density
+    1 - t^2 (ball); V is uniform-angle (sphere: P(V > z) = acos(z) / pi) or a coordinate of the
+    uniform disk (ball: (acos z - z sqrt(1 - z^2)) / pi)."""
+    from scipy import integrate
+
+    cp = math.sqrt(1 - c * c)
+
+    def tail(z):
+        z = min(max(z, -1.0), 1.0)
+        return math.acos(z) / math.pi if marginal == "sphere" else \
+            (math.acos(z) - z * math.sqrt(1 - z * z)) / math.pi
+
+    dens = (lambda t: 1.0) if marginal == "sphere" else (lambda t: 1.0 - t * t)
+    num = integrate.quad(lambda t: dens(t) * tail(c * t / (cp * math.sqrt(1 - t * t))),
+                         gamma, 1.0, epsabs=1e-15, epsrel=1e-13, limit=500)[0]
+    return num / integrate.quad(dens, gamma, 1.0, epsabs=1e-15, epsrel=1e-13)[0]
+
+
+def test_margin_sphere_d2_disagreement_is_exact():
+    for gamma in (0.1, 0.5):
+        gen = MarginHalfspace(2, gamma, random_state=0)
+        for theta in (0.05, 0.3, 1.0, 1.5):
+            w = [math.cos(theta), math.sin(theta)]
+            assert gen.disagreement(w) == pytest.approx(_sphere_d2_error(gamma, theta),
+                                                        abs=1e-10)
+
+
+@pytest.mark.parametrize("marginal", ["sphere", "ball"])
+def test_margin_d3_disagreement_is_accurate(marginal):
+    for gamma in (0.05, 0.4):
+        gen = MarginHalfspace(3, gamma, marginal=marginal, random_state=0)
+        for c in (0.2, 0.7, 0.99):
+            w = [c, math.sqrt(1 - c * c), 0.0]
+            assert abs(gen.disagreement(w) - _d3_error(gamma, c, marginal)) < 1e-11
+
+
+@pytest.mark.parametrize("marginal", ["sphere", "ball"])
+def test_margin_cdf_abs_t_matches_quadrature(marginal):
+    from scipy import integrate
+
+    d, gamma = 5, 0.3
+    gen = MarginHalfspace(d, gamma, marginal=marginal, random_state=0)
+    p = (d - 3) / 2 if marginal == "sphere" else (d - 1) / 2
+    total = integrate.quad(lambda t: (1 - t * t) ** p, gamma, 1.0, epsabs=1e-15)[0]
+    a = np.array([0.0, 0.2, 0.3, 0.45, 0.8, 0.999, 1.0, 1.5])
+    expect = [0.0 if x < gamma else 1.0 if x >= 1 else
+              integrate.quad(lambda t: (1 - t * t) ** p, gamma, x, epsabs=1e-15)[0] / total
+              for x in a]
+    np.testing.assert_allclose(gen.cdf_abs_t(a), expect, rtol=1e-10, atol=1e-13)
+    assert gen.mass == pytest.approx(
+        2 * total / (2 * integrate.quad(lambda t: (1 - t * t) ** p, 0, 1.0)[0]), rel=1e-12)
+
+
+def test_margin_refusals_name_their_argument():
+    for kw, exc, match in (
+        ({"d": 1, "gamma": 0.1}, ValueError, r"^d must be >= 2"),
+        ({"d": 5, "gamma": 0.0}, ValueError, r"^gamma must be in \(0\.0, 1\.0\]"),
+        ({"d": 5, "gamma": 1.01}, ValueError, r"^gamma "),
+        ({"d": 5, "gamma": 0.1, "marginal": "cube"}, ValueError, r"^marginal "),
+        ({"d": 5, "gamma": 0.1, "w_star": np.ones(4)}, ValueError, r"^w_star "),
+        ({"d": 2000, "gamma": 0.75}, ValueError,
+         r"^gamma=0\.75 is too large for d=2000: .* < 1e-280, beyond float64"),
+    ):
+        with pytest.raises(exc, match=match):
+            MarginHalfspace(**kw)
+    gen = MarginHalfspace(2, 1.0, marginal="ball", random_state=0)  # gamma = 1: x = +-w*
+    X, y = gen.sample(50)
+    assert np.array_equal(X[:, 0], y.astype(float)) and np.all(X[:, 1] == 0.0)
+    assert gen.disagreement([1.0, 1.0]) == 0.0
+    assert MarginHalfspace(5, 0.1).marginal == "sphere"
+
+
+def test_gaussian_refusals_name_their_argument():
+    with pytest.raises(ValueError, match=r"^gamma must be in \[0\.0, 1\.0\]"):
+        GaussianHalfspace(3, gamma=-0.1)
+    with pytest.raises(ValueError, match=r"^w_star "):
+        GaussianHalfspace(3, w_star=[1.0, 0.0])
+    gen = GaussianHalfspace(3, 1.0, random_state=0)  # the band may be as wide as gamma = 1
+    X, _ = gen.sample(100)
+    assert np.all(np.abs(X[:, 0]) >= 1.0)
+    assert GaussianHalfspace(3).gamma == 0.0
