@@ -745,7 +745,7 @@ def test_spread_atoms_setup_checks_and_radii():
                  [1.0, 1.0, 2.0], 0.1, e[:, :2])
     np.testing.assert_array_equal(gen.atom_errors(e[1]), [0.0, 1.0, 0.5])
     assert gen.disagreement(e[1]) == 0.5
-    assert gen.disagreement(-e[1] - 10 * e[0]) == 0.0
+    assert gen.disagreement(10 * e[0] - e[1]) == 0.0
 
 
 def test_spread_atoms_sample_is_exactly_on_the_atom_spheres():
