@@ -867,3 +867,16 @@ def test_load_real_caches_per_folder_and_is_read_only(tmp_path):
     real.check_available("cifar10", tmp_path / "a")
     with pytest.raises(ValueError, match=r"^dataset must be one of \['cifar10', 'cifar100', "):
         real.check_available("imagenet")
+
+
+def test_hypercube_and_atoms_memory_checks(monkeypatch):
+    cube = HypercubeHalfspace(3, random_state=0)
+    _fits_exactly(monkeypatch, lambda: cube.sample(10), 288, r"^n=10 rows at d=3 ")
+    atoms = LongServedioInstance(d=5, gamma=0.05, random_state=0)
+    _fits_exactly(monkeypatch, lambda: atoms.sample(10), 10 * 5 * 8 * 3, r"^n=10 rows at d=5 ")
+    with pytest.raises(ValueError, match=r"^w_star "):
+        HypercubeHalfspace(3, w_star=[0.0, 0.0, 0.0])
+    with pytest.raises(ValueError, match=r"^n "):
+        cube.sample(0)
+    with pytest.raises(ValueError, match=r"^n "):
+        atoms.sample(0)
