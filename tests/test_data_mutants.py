@@ -152,6 +152,11 @@ def test_teacher_is_seeded_and_accepts_integral_float_labels():
     assert np.array_equal(P, simulate_teacher(y.astype(float), 3, 0.6, random_state=7))
     assert np.array_equal(simulate_teacher(np.array([2]), 3, 0.6, random_state=7),
                           simulate_teacher([2], 3, 0.6, random_state=7))
+    assert np.array_equal(P, simulate_teacher(y.astype(np.float32), 3, 0.6, random_state=7))
+    assert np.array_equal(simulate_teacher(y, 3, 0.9, random_state=1),  # default temperature 1
+                          simulate_teacher(y, 3, 0.9, temperature=1.0, random_state=1))
+    with pytest.raises(TypeError, match=r"^y must contain integer class labels, got dtype bool"):
+        simulate_teacher(np.array([True, False]), 3, 0.6)
     acc = np.array([0.0, 1.0, 0.5, 0.5, 0.0])  # the bounds 0 and 1 are accepted
     Pa = simulate_teacher(y, 3, acc, random_state=1)
     assert Pa.argmax(1)[1] == y[1] and Pa.argmax(1)[0] != y[0]
@@ -525,7 +530,7 @@ def test_unit_w_star_and_unit_direction():
         np.testing.assert_allclose(v, u, rtol=1e-15)
         big = w * scale / np.max(np.abs(w * scale))
         assert np.array_equal(v, big / float(np.linalg.norm(big)))
-    with pytest.raises(TypeError, match=r"^v must be real"):
+    with pytest.raises(TypeError, match=r"^v must be real, got a complex array$"):
         _base.unit_direction(np.array([1j, 0.0, 1.0]), 3, name="v")
     with pytest.raises(ValueError, match=r"^w must have dimension 3, got 2$"):
         _base.unit_direction([1.0, 2.0], 3)
@@ -686,7 +691,8 @@ def test_margin_refusals_name_their_argument():
         ({"d": 5, "gamma": 0.1, "marginal": "cube"}, ValueError, r"^marginal "),
         ({"d": 5, "gamma": 0.1, "w_star": np.ones(4)}, ValueError, r"^w_star "),
         ({"d": 2000, "gamma": 0.75}, ValueError,
-         r"^gamma=0\.75 is too large for d=2000: .* < 1e-280, beyond float64"),
+         r"^gamma=0\.75 is too large for d=2000: .* < 1e-280, beyond float64 .*; "
+         r"use a smaller gamma$"),
     ):
         with pytest.raises(exc, match=match):
             MarginHalfspace(**kw)
@@ -880,3 +886,46 @@ def test_hypercube_and_atoms_memory_checks(monkeypatch):
         cube.sample(0)
     with pytest.raises(ValueError, match=r"^n "):
         atoms.sample(0)
+
+
+def test_unit_direction_is_quiet_and_one_dimensional():
+    import warnings
+
+    w = np.array([0.3, -1.2, 2.5])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for scale in (1e300, 1e-300):
+            _base.unit_direction(w * scale, 3)
+    with pytest.raises(ValueError, match=r"^w must be 1-dimensional"):
+        _base.unit_direction([[0.3], [-1.2], [2.5]], 3)
+
+
+def test_cosine_is_clipped_before_acos():
+    """A w along w* whose rounded cosine exceeds 1 (or falls below -1) still gives 0 (or 1)."""
+    rng = np.random.default_rng(0)
+    found = 0
+    for _ in range(200):
+        w_star = rng.standard_normal(5)
+        gen = GaussianHalfspace(5, w_star=w_star, random_state=0)
+        for s in (1.0, 3.0, 7.0, 1e-3):
+            raw = (s * gen.w_star) / float(np.linalg.norm(s * gen.w_star)) @ gen.w_star
+            found += raw > 1.0
+            assert gen.disagreement(s * gen.w_star) < 1e-7
+            assert gen.disagreement(-s * gen.w_star) > 1 - 1e-7
+    assert found > 0
+
+
+def test_hypercube_ties_and_the_seeded_stream():
+    d = 4
+    gen = HypercubeHalfspace(d, w_star=np.ones(d), random_state=0)  # majority: ties at 0
+    S = np.array([[1.0 if (i >> j) & 1 else -1.0 for j in range(d)] for i in range(2**d)])
+    lab = lambda w: np.where(S @ w >= 0, 1, -1)  # noqa: E731
+    w = np.array([1.0, 0.0, 0.0, 0.0])
+    assert gen.disagreement(w) == np.mean(lab(w) != lab(np.ones(d)))  # ties count +1
+    rng = np.random.default_rng(3)
+    g = rng.standard_normal(3)
+    bits = rng.integers(0, 2, size=(7, 3), dtype=np.int8)
+    X, y = HypercubeHalfspace(3, random_state=3).sample(7)
+    np.testing.assert_array_equal(X, (2.0 * bits - 1.0) / math.sqrt(3))
+    np.testing.assert_array_equal(y, np.where((2.0 * bits - 1.0) @ (g / np.linalg.norm(g)) >= 0,
+                                              1, -1))
