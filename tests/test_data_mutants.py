@@ -929,3 +929,22 @@ def test_hypercube_ties_and_the_seeded_stream():
     np.testing.assert_array_equal(X, (2.0 * bits - 1.0) / math.sqrt(3))
     np.testing.assert_array_equal(y, np.where((2.0 * bits - 1.0) @ (g / np.linalg.norm(g)) >= 0,
                                               1, -1))
+
+
+def test_row_sampler_stream_batch_argument_and_default():
+    gen = MarginHalfspace(3, 0.2, random_state=0)
+    assert [X.shape[0] for X, _ in gen.stream(70_000)] == [65_536, 4_464]
+    for bad, exc in ((0, ValueError), (2.5, TypeError)):
+        with pytest.raises(exc, match=r"^batch "):
+            gen.stream(5, batch=bad)
+
+
+def test_resolve_data_dir_empty_means_the_environment(tmp_path, monkeypatch):
+    monkeypatch.delenv(real.DATA_ENV, raising=False)
+    with pytest.raises(DataUnavailableError,
+                       match=r"^no data folder: set SLAM_THEORY_DATA or pass --data-dir DIR "
+                             r"\(nothing is downloaded\)$"):
+        real.resolve_data_dir("")
+    monkeypatch.setenv(real.DATA_ENV, str(tmp_path))
+    assert real.resolve_data_dir("") == tmp_path
+    assert real.resolve_data_dir(None) == tmp_path
