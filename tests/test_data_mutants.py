@@ -834,7 +834,8 @@ def test_mnist5k_parsing_bounds_and_refusals(monkeypatch, tmp_path):
     assert d.X_test is None and d.y_test is None and d.source == str(path)
     assert d.class_names == tuple(str(i) for i in range(10))
     assert not d.X_train.flags.writeable and not d.y_train.flags.writeable
-    for bad in ([[0] * 784], [[0] * 783 + [256, 1]], [[0] * 784 + [10]], [[-1] + [0] * 784]):
+    for bad in ([[0] * 784] * 2, [[0] * 783 + [256, 1], good[1]], [[0] * 784 + [10], good[1]],
+                [[-1] + [0] * 784, good[1]], [[0] * 785]):  # one row: a 1-d array
         _fake_mnist(monkeypatch, tmp_path, bad)
         with pytest.raises(DataFormatError, match=r"^mnist5k: .* must hold rows of 784 grey"):
             real.load_mnist5k()
