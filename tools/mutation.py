@@ -56,11 +56,13 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
     "losses": (["slam_theory/losses.py"], ["tests/test_losses.py"]),
     "bounds": (["slam_theory/bounds/*"], ["tests/test_bounds.py"]),
     "validation": (["slam_theory/_validation.py"], ["tests/test_validation.py"]),
-    # instances.py and real.py have their own test files (test_data.py alone left a third of
-    # the mutants without a covering test)
+    # instances.py and real.py have their own test files, the halfspace samplers' kernels
+    # theirs (test_data.py alone left a third of the mutants without a covering test); without
+    # the rate_gamma control experiment (time)
     "data": (["slam_theory/data/*"],
              ["tests/test_data.py", "tests/test_instances.py", "tests/test_data_real.py",
-              "tests/test_data_mutants.py"]),
+              "tests/test_kernels_sampling.py", "tests/test_data_mutants.py",
+              "-k", "not defeats_all_three_controls"]),
     # without scikit-learn's check_estimator suite, as for distill (time); the other test files
     # that import halfspaces (experiments, fuzz, plotting, docs) are slow or test something else
     "halfspaces": (["slam_theory/halfspaces/*"],
