@@ -117,9 +117,11 @@ def _controls(claim: dict[str, Any]) -> str:
     controls = claim.get("controls")
     if not isinstance(controls, dict) or not controls:
         return NA
-    words = (("grows", "does not grow") if claim.get("control_rule") == "grows"
-             else ("fails", "meets the target"))
-    return "; ".join(f"{learner_label(k)}: {words[0] if v.get('fails') else words[1]}"
+    def words(v: dict[str, Any]) -> tuple[str, str]:
+        grows = v.get("role") == "grows"
+        return ("grows", "does not grow") if grows else ("fails", "meets the target")
+
+    return "; ".join(f"{learner_label(k)}: {words(v)[0] if v.get('fails') else words(v)[1]}"
                      for k, v in controls.items() if isinstance(v, dict))
 
 
@@ -163,8 +165,12 @@ def would_fail(claim: dict[str, Any]) -> str:
         margin = claim.get("margin")
         text += (", or a value never reached although the ceiling law from smaller x puts it "
                  f"{_num(margin) + 'x ' if _is_number(margin) else ''}inside the n tried")
+    ctrl = claim.get("controls") if isinstance(claim.get("controls"), dict) else {}
+    must_fail = [v for v in ctrl.values() if isinstance(v, dict) and v.get("role") != "grows"]
     if claim.get("control_rule") == "grows":
-        text += "; it counts only where its growth control's interval lies wholly above the ceiling"
+        text += ("; it counts only where "
+                 + ("every other control fails at the hardest value and " if must_fail else "")
+                 + "its growth control's interval lies wholly above the ceiling")
     elif isinstance(claim.get("controls"), dict) and claim["controls"]:
         text += "; it counts only where every control fails at the hardest value"
     return text

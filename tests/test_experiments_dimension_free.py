@@ -14,13 +14,14 @@ ROOT = Path(__file__).resolve().parents[1]
 DS = [128, 256, 512, 1024, 2048]
 
 
-def rows_for(project_dim, exponent, *, seeds=12, rng=0):
+def rows_for(project_dim, exponent, *, seeds=12, rng=0, learner="slam", ds=DS,
+             censored=False):
     """Made-up threshold rows: n = 100 (d/128)^exponent, lognormal seed noise."""
     gen = np.random.default_rng(rng)
-    return [{"stage": "threshold", "learner": "slam", "project_dim": project_dim, "d": d,
-             "seed": s, "censored": False,
+    return [{"stage": "threshold", "learner": learner, "project_dim": project_dim, "d": d,
+             "seed": s, "censored": censored,
              "n_eval": round(100 * (d / 128) ** exponent * np.exp(0.1 * gen.standard_normal()))}
-            for d in DS for s in range(seeds)]
+            for d in ds for s in range(seeds)]
 
 
 CLAIM = {"id": "jl", "learner": "slam", "where": {"project_dim": -1}, "floor": -0.25,
@@ -73,7 +74,7 @@ def test_config_margin_mass_does_not_vanish_and_projection_is_smaller_than_d():
     f, inst = cfg["fixed"], cfg["instance"]
     m = int(bounds.jl_dimension(f["gamma"], beta=f["project_beta"],
                                 constant=f["project_constant"]))
-    assert m < min(cfg["grid"]["d"]) and len(cfg["grid"]["d"]) >= 5
+    assert m < sorted(cfg["grid"]["d"])[1] and len(cfg["grid"]["d"]) >= 5
     for d in (min(cfg["grid"]["d"]), max(cfg["grid"]["d"])):
         gen = data.make_instance(inst["family"], d=d, gamma=f["gamma"], random_state=0,
                                  **{k: v for k, v in inst.items() if k != "family"})
@@ -99,3 +100,73 @@ def test_a_series_or_control_missing_from_the_run_is_not_counted():
     # the growth control absent: the flat series does not count
     c = DF.analysis(rows_for(-1, 0.0), {"claims": [CLAIM]})["claims"][0]
     assert c["verdict"] == "inconclusive" and c["theorem_verdict"] == "consistent"
+
+
+MEAN_AND_GROWTH = {
+    "claims": [{**CLAIM, "control": {"learner": "logreg_exact", "where": {"project_dim": 0}}}],
+    "analysis_params": {"controls": ["mean", "logreg_exact"]},
+}
+
+
+def _with_controls(mean_censored: bool, growth: float, mean_series: int = -1) -> list[dict]:
+    return (rows_for(-1, 0.0)
+            + rows_for(mean_series, 0.0, learner="mean", censored=mean_censored, rng=2)
+            + rows_for(0, growth, learner="logreg_exact", ds=DS[:3], rng=3))
+
+
+def test_the_mean_must_fail_and_logistic_must_grow_for_the_claim_to_count():
+    c = DF.analysis(_with_controls(True, 1.0), MEAN_AND_GROWTH)["claims"][0]
+    assert c["verdict"] == "consistent" and c["counted"], c.get("reason")
+    assert set(c["controls"]) == {"mean", "Logistic, exact, project_dim = 0"}
+    assert c["controls"]["mean"]["fails"] and "role" not in c["controls"]["mean"]
+    growth = c["controls"]["Logistic, exact, project_dim = 0"]
+    assert growth["role"] == "grows" and growth["fails"] and growth["values"] == DS[:3]
+    # the growth control is not also a must-fail control (it reaches the target)
+    assert "logreg_exact" not in c["controls"]
+    # the mean reaching the target: not counted, whatever the growth control does
+    c = DF.analysis(_with_controls(False, 1.0), MEAN_AND_GROWTH)["claims"][0]
+    assert c["verdict"] == "inconclusive" and not c["counted"]
+    assert c["theorem_verdict"] == "consistent" and "mean reach" in c["reason"]
+    # logistic not growing: not counted either
+    c = DF.analysis(_with_controls(True, 0.0), MEAN_AND_GROWTH)["claims"][0]
+    assert c["verdict"] == "inconclusive" and not c["counted"] and "does not grow" in c["reason"]
+
+
+def test_config_runs_the_mean_everywhere_and_exact_logistic_where_it_is_affordable():
+    from slam_theory import bounds
+    from slam_theory.runner import expand_trials, load_config
+
+    path = ROOT / "experiments" / "dimension_free.toml"
+    for preset in ("quick", "full"):
+        cfg = load_config(path, preset)
+        assert cfg["analysis_params"]["controls"] == ["mean"]
+        assert all(c["control"]["learner"] == "logreg_exact" for c in cfg["claims"])
+        pts = {(t.params["learner"], t.params["project_dim"], t.params["d"])
+               for t in expand_trials(cfg)}
+        ds = cfg["grid"]["d"]
+        assert {(p, d) for lr, p, d in pts if lr == "mean"} == {(0, d) for d in ds}
+        jl = next(c for c in cfg["claims"] if c["where"] == {"project_dim": -1})
+        assert jl["controls_where"] == {"project_dim": 0}
+        assert {(p, d) for lr, p, d in pts if lr == "logreg_exact"} == {
+            (0, d) for d in ds if d <= 256}
+        # the projected series only where the JL dimension is below d
+        m = int(bounds.jl_dimension(cfg["fixed"]["gamma"], beta=cfg["fixed"]["project_beta"],
+                                    constant=cfg["fixed"]["project_constant"]))
+        assert {d for lr, p, d in pts if lr == "slam" and p == -1} == {d for d in ds if d > m}
+
+
+def test_controls_can_be_judged_on_another_series():
+    rows = _with_controls(True, 1.0, mean_series=0)
+    c = DF.analysis(rows, MEAN_AND_GROWTH)["claims"][0]
+    assert "mean" not in c["controls"]  # the claim's own series has no mean rows
+    cfg = {**MEAN_AND_GROWTH, "claims": [{**MEAN_AND_GROWTH["claims"][0],
+                                          "controls_where": {"project_dim": 0}}]}
+    c = DF.analysis(rows, cfg)["claims"][0]
+    assert c["controls"]["mean"]["fails"] and c["counted"] and c["verdict"] == "consistent"
+    # the claim's own learner is still read from its own series, not the controls' one
+    flipped = [{**r, "n_eval": r["n_eval"] * 100} if r["learner"] == "slam" else r
+               for r in rows] + rows_for(0, 2.0, rng=9)
+    c = DF.analysis(flipped, cfg)["claims"][0]
+    assert c["exponent"] is not None and abs(c["exponent"]) < 0.25
+    c = DF.analysis(_with_controls(False, 1.0, mean_series=0), cfg)["claims"][0]
+    assert not c["counted"] and c["verdict"] == "inconclusive"

@@ -251,7 +251,7 @@ def test_required_parameters_are_named(make, name):
                                    random_state=None)),
     (H.Perceptron, dict(max_iter=5, shuffle=True, random_state=None)),
     (H.AveragedPerceptron, dict(max_iter=5, shuffle=True, random_state=None)),
-    (H.LogisticRegressionHalfspace, dict(max_iter=10_000, tol=1e-10)),
+    (H.LogisticRegressionHalfspace, dict(max_iter=10_000, tol=1e-10, solver="newton-cg")),
     (H.HingeHalfspace, dict(C=1.0, max_iter=100_000, tol=1e-4, random_state=None)),
     (H.LeakyReLUHalfspace, dict(eta=None, gamma=None, epsilon=None, delta=0.1,
                                 validation_constant=1.0, random_state=None)),
@@ -402,10 +402,27 @@ def test_control_history_and_iterations():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         lr = H.LogisticRegressionHalfspace(max_iter=2).fit(X, y)
-        ref = LogisticRegression(C=np.inf, fit_intercept=False, max_iter=2, tol=1e-10)
+        ref = LogisticRegression(C=np.inf, fit_intercept=False, max_iter=2, tol=1e-10,
+                                 solver="newton-cg")
         ref.fit(X, y)
     assert lr.n_iter_ == 2 == lr.history_["iteration"][0]
     np.testing.assert_allclose(lr.coef_[0], _unit(ref.coef_[0]), rtol=1e-10)
+
+
+def test_exact_logistic_solvers_reach_the_same_minimiser_on_noisy_data():
+    # RCN labels, n >> d: not separable, so the unpenalised loss has one minimiser and the
+    # default Newton-CG must land on lbfgs's; a solver stopped early must not (the check fails)
+    X, y = _data(2000, 5, seed=11, eta=0.3)
+    ncg = H.LogisticRegressionHalfspace().fit(X, y)
+    lb = H.LogisticRegressionHalfspace(solver="lbfgs").fit(X, y)
+    assert ncg.solver == "newton-cg" and ncg.n_iter_ < lb.n_iter_
+    assert np.arccos(min(1.0, float(ncg.coef_[0] @ lb.coef_[0]))) < 1e-6
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        early = H.LogisticRegressionHalfspace(solver="lbfgs", max_iter=1).fit(X, y)
+    assert np.arccos(min(1.0, float(early.coef_[0] @ lb.coef_[0]))) > 1e-3
+    with pytest.raises(ValueError, match="solver"):
+        H.LogisticRegressionHalfspace(solver="sag").fit(X, y)
 
 
 def test_hinge_seeds_and_parameters_reach_liblinear():

@@ -163,12 +163,28 @@ def test_latex_table_uses_printed_names_and_escapes(tmp_path: Path) -> None:
 def test_a_growth_control_is_worded_as_such(tmp_path: Path) -> None:
     claim = {"id": "jl", "learner": "slam", "floor": -0.25, "ceiling": 0.25,
              "verdict": "inconclusive", "control_rule": "grows",
-             "controls": {"SLaM, project_dim = 0": {"fails": False}}}
+             "controls": {"SLaM, project_dim = 0": {"fails": False, "role": "grows"}}}
     _summary(tmp_path, "dimension_free", {"experiment": "dimension_free", "claims": [claim]})
     text = report.render_report(tmp_path)
     assert "| SLaM, project_dim = 0: does not grow |" in text
     assert "growth control's interval lies wholly above the ceiling" in text
     assert "fails at the hardest value" not in text
+
+
+def test_must_fail_and_growth_controls_are_worded_each_by_its_role(tmp_path: Path) -> None:
+    claim = {"id": "jl", "learner": "slam", "floor": -0.25, "ceiling": 0.25,
+             "verdict": "consistent", "control_rule": "grows",
+             "controls": {"mean": {"fails": True},
+                          "Logistic, exact, project_dim = 0": {"fails": True, "role": "grows"}}}
+    _summary(tmp_path, "dimension_free", {"experiment": "dimension_free", "claims": [claim]})
+    text = report.render_report(tmp_path)
+    assert "| Mean of y x: fails; Logistic, exact, project_dim = 0: grows |" in text
+    assert ("every other control fails at the hardest value and its growth control's "
+            "interval lies wholly above the ceiling") in text
+    claim["controls"]["mean"]["fails"] = False
+    _summary(tmp_path / "b", "dimension_free", {"experiment": "dimension_free", "claims": [claim]})
+    tmp_path = tmp_path / "b"
+    assert "| Mean of y x: meets the target; Logistic" in report.render_report(tmp_path)
 
 
 def test_a_control_reaching_the_target_at_the_smallest_n_is_marked_below_the_grid():

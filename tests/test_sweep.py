@@ -95,8 +95,8 @@ def test_load_config_resolves_presets(tmp_path: Path) -> None:
     path = write_config(tmp_path)
     cfg = runner.load_config(path, "quick", allow_external=True)
     assert set(cfg) == {"name", "preset", "description", "trial", "analysis", "figures",
-                        "root_seed", "seed_by", "fixed", "grid", "instance", "analysis_params",
-                        "claims", "seeds", "reproduce"}
+                        "root_seed", "seed_by", "fixed", "grid", "exclude", "instance",
+                        "analysis_params", "claims", "seeds", "reproduce"}
     assert cfg["seeds"] == 3 and cfg["grid"]["n"] == [1, 2, 3]
     full = runner.load_config(path, "full", allow_external=True)
     assert full["seeds"] == 5 and full["grid"]["n"] == [1, 2, 3, 4]
@@ -503,3 +503,65 @@ def test_analysis_that_cannot_cope_with_failures_ends_in_one_line(tmp_path: Path
     with pytest.raises(ValueError, match="rows is empty"):  # no failures: the analysis's bug
         run({**cfg, "name": "nofail", "trial": sweep_trials.noisy_sum, "grid": {"n": [1]},
              "analysis": lambda rows, config: needs_rows([], config)}, tmp_path)
+
+
+# --------------------------------------------------------------------------- exclude
+def _with_rule(folder: Path, rule: str, name: str = "exp") -> Path:
+    """The engine test's config with ``rule`` (TOML) appended, i.e. at the top level."""
+    folder.mkdir(exist_ok=True)
+    path = write_config(folder, name=name)
+    path.write_text(rule + "\n" + path.read_text()) if not rule.startswith("[[") else \
+        path.write_text(path.read_text() + "\n" + rule)
+    return path
+
+
+def test_exclude_drops_exactly_the_matching_points_and_keeps_the_others_seeds(
+        tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    full = run(write_config(tmp_path / "a"), tmp_path / "ra")
+    path = _with_rule(tmp_path / "b", '[[exclude]]\nlearner = "b"\nn = [2, 3]\n')
+    cfg = runner.load_config(path, "quick", allow_external=True)
+    assert cfg["exclude"] == [{"learner": ["b"], "n": [2, 3]}]
+    points = {(t.params["learner"], t.params["n"]) for t in runner.expand_trials(cfg)}
+    assert points == {("a", 1), ("a", 2), ("a", 3), ("b", 1)}
+    part = run(path, tmp_path / "rb")
+    # the trials that stay have the numbers they have without the rule (seeds by parameters)
+    rows_full, rows_part = (results.read_trials(r.trials_csv) for r in (full, part))
+    kept = [r for r in rows_full if not (r["learner"] == "b" and r["n"] in (2, 3))]
+    assert canon(rows_part) == canon(kept) and len(rows_part) < len(rows_full)
+    # a rule changes the fingerprint (a store refuses to resume across it); no rule keeps it
+    assert "exclude" in runner.fingerprint(cfg)
+    plain = runner.load_config(tmp_path / "a" / "exp.toml", "quick", allow_external=True)
+    assert "exclude" not in runner.fingerprint(plain)
+
+
+@pytest.mark.parametrize(("rule", "match"), [
+    ('[[exclude]]\nm = 1\n', r"exclude\[0\]\.m: expected a parameter of the grid"),
+    ('[[exclude]]\nn = 7\n', r"exclude\[0\]\.n: expected values from the grid's \[1, 2, 3\]"),
+    ('[[exclude]]\nn = []\n', r"exclude\[0\]\.n: expected values from the grid"),
+    ('exclude = [{}]', r"exclude\[0\]: expected a non-empty table"),
+    ('exclude = 3', r"exclude: expected an array of tables"),
+    ('[[exclude]]\nn = [1, 2, 3]\n', r"exclude: expected rules that leave a grid point"),
+])
+def test_exclude_rules_are_checked_in_one_line(tmp_path: Path, rule: str, match: str) -> None:
+    path = _with_rule(tmp_path, rule)
+    with pytest.raises(ConfigError, match=match):
+        runner.load_config(path, "quick", allow_external=True)
+
+
+def test_a_preset_exclude_replaces_the_files_and_is_checked_against_its_grid(
+        tmp_path: Path) -> None:
+    path = _with_rule(tmp_path, '[[exclude]]\nn = 3\n')
+    text = path.read_text().replace("[presets.full.grid]\nn = [1, 2, 3, 4]",
+                                    "[[presets.full.exclude]]\nn = 4\nlearner = \"a\"\n"
+                                    "[presets.full.grid]\nn = [1, 2, 3, 4]")
+    path.write_text(text)
+    quick = runner.load_config(path, "quick", allow_external=True)
+    full = runner.load_config(path, "full", allow_external=True)
+    assert quick["exclude"] == [{"n": [3]}]
+    assert full["exclude"] == [{"n": [4], "learner": ["a"]}]
+    assert len(runner.expand_trials(full)) == 5 * (4 * 2 - 1)
+    # n = 4 is in the full grid only: the same rule at the top level fails the quick preset
+    path.write_text(text.replace("[[exclude]]\nn = 3\n", "[[exclude]]\nn = 4\n"))
+    with pytest.raises(ConfigError, match=r"exclude\[0\]\.n"):
+        runner.load_config(path, "full", allow_external=True)

@@ -62,6 +62,8 @@ def judge_claims(
         the parameter's column).
     config : mapping
         ``claims`` (each with ``learner``, ``floor``, ``ceiling``, optional ``where``,
+        ``controls_where`` (the series the controls are judged on, default ``where``: e.g.
+        controls run once without a projection for claims with and without one),
         ``success``, ``derivation``), ``analysis_params.controls`` (default
         :data:`slam_theory.halfspaces.CONTROLS`; those absent from a series are skipped),
         ``instance`` and ``root_seed``.
@@ -93,6 +95,10 @@ def judge_claims(
     claims = []
     for claim in config.get("claims") or []:
         sub = select(rows, claim.get("where"))
+        if claim.get("controls_where") is not None:  # the controls judged on another series
+            own = [r for r in sub if r.get("learner") == claim.get("learner")]
+            sub = own + [r for r in select(rows, claim["controls_where"])
+                         if r.get("learner") in wanted and r.get("learner") != claim.get("learner")]
         present = {r.get("learner") for r in sub}
         controls = [c for c in wanted if c in present]
         c = {"parameter": parameter, **claim}

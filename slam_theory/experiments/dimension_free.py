@@ -6,8 +6,10 @@ Trial: :func:`threshold_trial`, the adaptive threshold search of
 ||R x||`` (``R`` Gaussian ``m x d``, drawn once per seed, shared by every ``n``) and judged in
 ``R^d`` through ``R^T w``.  Analysis: :func:`analysis`, the exponent of ``d`` judged two-sided by
 :func:`slam_theory.stats.check_rate` per series (``where = {project_dim = ...}``), counted only
-where the claim's *growth control* (a series whose ``n`` should grow with ``d``) does grow:
-lies wholly above the ceiling.  Figure: :func:`fig_dimension_free`.
+where the must-fail controls (``analysis_params.controls``, e.g. the mean of ``y x``) fail at
+the largest ``d`` and the claim's *growth control* (a series whose ``n`` should grow with
+``d``, e.g. exact logistic regression) does grow: its interval lies wholly above the ceiling.
+Figure: :func:`fig_dimension_free`.
 
 Examples
 --------
@@ -137,7 +139,7 @@ def _growth_control(rows: list[dict], claim: Mapping[str, Any], seed: int) -> di
 
 
 def analysis(rows: list[dict], config: dict) -> dict[str, Any]:
-    """Exponent of ``d`` per claim's series, two-sided, counted only where its control grows.
+    """Exponent of ``d`` per claim's series, two-sided, counted only where its controls say so.
 
     Parameters
     ----------
@@ -146,18 +148,25 @@ def analysis(rows: list[dict], config: dict) -> dict[str, Any]:
     config : dict
         ``claims``: ``learner``, ``where`` (e.g. ``{project_dim = -1}``), ``floor``,
         ``ceiling``, optional ``control = {learner, where}`` (a series that should grow with
-        ``d``; without one the claim stands alone).
+        ``d``: the *growth control*); ``analysis_params.controls`` (default none): learners
+        that must fail at the largest ``d`` in the claim's own series (e.g. the mean of
+        ``y x``), as in :func:`slam_theory.experiments.rates_analysis.judge_claim`.
 
     Returns
     -------
     dict
         As :func:`slam_theory.experiments.claim_sweeps.judge_claims` (parameter ``"d"``);
-        a claim with a control has ``controls`` ({label: {values, thresholds, censored,
-        exponent, ci, fails}}), ``counted``, and ``theorem_verdict`` where the control did not
-        grow (the verdict is then "inconclusive").
+        ``controls`` holds the must-fail controls and, for a claim with one, its growth control
+        (``role = "grows"``: values, thresholds, censored, exponent, ci, fails); ``counted``
+        needs every control to fail (the growth control fails by growing), and
+        ``theorem_verdict`` keeps the series' own verdict where one did not (the verdict is
+        then "inconclusive").
     """
-    cfg = {**config, "analysis_params": {**(config.get("analysis_params") or {}),
-                                         "controls": []}}
+    ap = config.get("analysis_params") or {}
+    growth = {str((c.get("control") or {}).get("learner", c.get("learner")))
+              for c in config.get("claims") or [] if c.get("control")}
+    must_fail = [c for c in ap.get("controls", []) if c not in growth]
+    cfg = {**config, "analysis_params": {**ap, "controls": must_fail}}
     out = judge_claims(rows, cfg, parameter="d")
     seed = int(config.get("root_seed", 0))
     for claim, src in zip(out["claims"], config.get("claims") or []):
@@ -167,18 +176,20 @@ def analysis(rows: list[dict], config: dict) -> dict[str, Any]:
         where = ", ".join(f"{k} = {v}" for k, v in (spec.get("where") or {}).items())
         name = learner_label(str(spec.get("learner", src["learner"]))) + (
             f", {where}" if where else "")
-        ctrl = _growth_control(rows, src, seed)
-        claim["controls"] = {name: ctrl}
+        ctrl = {**_growth_control(rows, src, seed), "role": "grows"}
+        claim["controls"] = {**(claim.get("controls") or {}), name: ctrl}
         claim["control_rule"] = "grows"
-        claim["counted"] = ctrl["fails"]
-        if not ctrl["fails"]:
-            claim["theorem_verdict"] = claim["verdict"]
-            claim["verdict"] = "inconclusive"
-            claim["reason"] = (
-                f"the growth control {name} does not grow with d (its exponent "
-                f"{_fmt(ctrl['exponent'])}, {ctrl['verdict']} against the same bounds): the "
-                f"instance does not tell a d-dependent learner apart (the series alone: "
-                f"{claim['theorem_verdict']})")
+        if ctrl["fails"] or not claim.get("counted", True):
+            claim["counted"] = bool(ctrl["fails"] and claim.get("counted", True))
+            continue
+        claim["counted"] = False
+        claim["theorem_verdict"] = claim["verdict"]
+        claim["verdict"] = "inconclusive"
+        claim["reason"] = (
+            f"the growth control {name} does not grow with d (its exponent "
+            f"{_fmt(ctrl['exponent'])}, {ctrl['verdict']} against the same bounds): the "
+            f"instance does not tell a d-dependent learner apart (the series alone: "
+            f"{claim['theorem_verdict']})")
     return jsonable(out)
 
 

@@ -18,7 +18,7 @@ from slam_theory.runner.executor import IDLE_WORKER_TIMEOUT_S, Outcome, execute
 from slam_theory.runner.figures import collect_captions, make_figures, write_index
 from slam_theory.runner.guard import fingerprint, lock
 from slam_theory.runner.hooks import check_data_points, check_points
-from slam_theory.runner.plan import Trial, expand_trials, stable_ints
+from slam_theory.runner.plan import Trial, check_exclude, expand_trials, grid_points, stable_ints
 from slam_theory.runner.references import resolve_reference
 from slam_theory.runner.run import RunResult, pending_trials, run_experiment
 
@@ -35,6 +35,7 @@ __all__ = [
     "TrialError",
     "UsageError",
     "check_data_points",
+    "check_exclude",
     "check_points",
     "collect_captions",
     "config_from_dict",
@@ -43,6 +44,7 @@ __all__ = [
     "execute",
     "expand_trials",
     "fingerprint",
+    "grid_points",
     "load_config",
     "lock",
     "make_figures",

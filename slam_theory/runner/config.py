@@ -3,9 +3,10 @@
 An experiment file names its trial, analysis and figure functions
 (``"experiments.<module>:<function>"``, see :mod:`slam_theory.runner.references`), a root
 seed, ``[fixed]`` parameters, a ``[grid]`` of parameter lists, and ``[presets.quick]`` /
-``[presets.full]`` tables (``seeds`` and overrides). :func:`load_config` validates the file and
-resolves one preset; every mistake is one :class:`~slam_theory.errors.ConfigError` line naming
-the file and the key.
+``[presets.full]`` tables (``seeds`` and overrides), and optional ``[[exclude]]`` rules that
+drop grid points (a preset's ``exclude`` replaces the file's). :func:`load_config` validates
+the file and resolves one preset; every mistake is one
+:class:`~slam_theory.errors.ConfigError` line naming the file and the key.
 
 Every parameter point of every preset goes through the trial module's ``check_params`` hook
 when the config is loaded, before any file is written (:mod:`slam_theory.runner.hooks`); a NaN
@@ -31,6 +32,7 @@ from typing import Any
 from slam_theory.errors import ConfigError
 from slam_theory.results import format_cell
 from slam_theory.runner.hooks import check_points
+from slam_theory.runner.plan import check_exclude
 from slam_theory.runner.references import resolve_reference
 
 __all__ = ["FINGERPRINT_FIELDS", "PRESETS", "RESERVED", "config_from_dict", "load_config"]
@@ -53,9 +55,10 @@ _TOP_KEYS = {
     "claims",
     "presets",
     "reproduce",
+    "exclude",
 }
 _REQUIRED_TOP = ("name", "trial", "root_seed", "presets")
-_PRESET_KEYS = {"seeds", "fixed", "grid", "analysis_params"}
+_PRESET_KEYS = {"seeds", "fixed", "grid", "analysis_params", "exclude"}
 #: Column names the runner writes itself (not allowed as parameter names).
 RESERVED = frozenset({"seed", "row"})
 #: Config fields that decide the trials' numbers (the store refuses a change in any).
@@ -262,6 +265,9 @@ def _resolve_preset(raw: dict[str, Any], preset: str, source: str) -> dict[str, 
         grid[k] = list(v)
     ap = dict(raw.get("analysis_params", {}))
     ap.update(p.get("analysis_params", {}))
+    key = f"presets.{preset}.exclude" if "exclude" in p else "exclude"
+    exclude = check_exclude(grid, p.get("exclude", raw.get("exclude", [])), f"{source}: {key}"
+                            ) if ("exclude" in p or "exclude" in raw) else []
     names = sorted(set(fixed) | set(grid))
     seed_by = raw.get("seed_by")
     return {
@@ -275,6 +281,7 @@ def _resolve_preset(raw: dict[str, Any], preset: str, source: str) -> dict[str, 
         "seed_by": list(seed_by) if seed_by is not None else names,
         "fixed": fixed,
         "grid": grid,
+        "exclude": exclude,
         "instance": instance,
         "analysis_params": ap,
         "claims": [dict(c) for c in raw.get("claims", [])],
@@ -303,7 +310,8 @@ def load_config(
     -------
     dict
         Keys: name, preset, description, trial, analysis, figures, root_seed, seed_by,
-        fixed, grid, instance (the ``[instance]`` table: ``family`` and the instance
+        fixed, grid, exclude (the ``[[exclude]]`` rules of the preset, else of the file,
+        values as lists), instance (the ``[instance]`` table: ``family`` and the instance
         family's fixed parameters, also merged into ``fixed``), analysis_params, claims,
         seeds, reproduce (the presets in which ``slam-theory reproduce`` runs the experiment:
         the file's optional top-level ``reproduce = ["full"]``, default both).
@@ -400,6 +408,7 @@ def config_from_dict(
         chk.fail("seeds", "a positive integer", seeds)
     if not callable(out["trial"]):
         chk.reference(out["trial"], "trial", allow_external)
+    out["exclude"] = check_exclude(out["grid"], out.get("exclude") or [], "<config>")
     out.setdefault("seed_by", sorted(set(out["fixed"]) | set(out["grid"])))
     if out["seed_by"] is None:
         out["seed_by"] = sorted(set(out["fixed"]) | set(out["grid"]))

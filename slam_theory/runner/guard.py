@@ -19,7 +19,8 @@ __all__ = ["fingerprint", "lock"]
 
 
 def fingerprint(config: dict[str, Any]) -> dict[str, Any]:
-    """The config fields that decide the trials' numbers (JSON-ready).
+    """The config fields that decide the trials' numbers (JSON-ready), with ``exclude``
+    where the config has exclusion rules (so older fingerprints stay as they were).
 
     Examples
     --------
@@ -28,7 +29,10 @@ def fingerprint(config: dict[str, Any]) -> dict[str, Any]:
     >>> sorted(fingerprint(config_from_dict(raw)))
     ['fixed', 'grid', 'preset', 'root_seed', 'seed_by', 'seeds', 'trial']
     """
-    return jsonable({k: config[k] for k in FINGERPRINT_FIELDS})
+    fp = {k: config[k] for k in FINGERPRINT_FIELDS}
+    if config.get("exclude"):
+        fp["exclude"] = config["exclude"]
+    return jsonable(fp)
 
 
 def _code_hash() -> str:

@@ -14,11 +14,11 @@ are missing, so that ``reproduce`` can skip that experiment in one line.
 from __future__ import annotations
 
 import inspect
-import itertools
 from collections.abc import Iterator
 from typing import Any
 
 from slam_theory.errors import ConfigError
+from slam_theory.runner.plan import grid_points
 from slam_theory.runner.references import find_module, resolve_reference
 
 __all__ = ["DEFAULT_CHECK", "check_data_points", "check_points"]
@@ -29,10 +29,8 @@ DEFAULT_CHECK = "experiments.params:check_params"
 
 def _grid_points(config: dict[str, Any]) -> Iterator[dict[str, Any]]:
     """Every parameter point of a resolved config (fixed values and one grid combination)."""
-    grid = config["grid"]
-    names = sorted(grid)
-    for combo in itertools.product(*(grid[n] for n in names)):
-        params = {**config["fixed"], **dict(zip(names, combo))}
+    for point in grid_points(config["grid"], config.get("exclude")):
+        params = {**config["fixed"], **point}
         yield {k: params[k] for k in sorted(params)}
 
 

@@ -24,7 +24,7 @@ import numpy as np
 from slam_theory.errors import ConfigError
 from slam_theory.results import canonical, format_cell, trial_key
 
-__all__ = ["Trial", "expand_trials", "stable_ints"]
+__all__ = ["Trial", "check_exclude", "expand_trials", "grid_points", "stable_ints"]
 
 Scalar = int | float | str | bool
 
@@ -85,11 +85,81 @@ def stable_ints(values: dict[str, Any]) -> tuple[int, int]:
     return int.from_bytes(digest[:4], "little"), int.from_bytes(digest[4:8], "little")
 
 
+def _excluded(point: dict[str, Any], exclude: list[dict[str, list[Any]]]) -> bool:
+    return any(all(point[k] in vals for k, vals in rule.items()) for rule in exclude)
+
+
+def grid_points(grid: dict[str, list[Any]],
+                exclude: list[dict[str, list[Any]]] | None = None) -> list[dict[str, Any]]:
+    """The grid's points (parameters crossed in sorted-name order), minus the excluded ones.
+
+    A rule of ``exclude`` drops every point whose value of each of the rule's parameters is
+    one of the rule's values (``[[exclude]]`` tables in an experiment file).
+
+    Examples
+    --------
+    >>> grid = {"learner": ["a", "b"], "d": [1, 2, 4]}
+    >>> [(p["learner"], p["d"]) for p in grid_points(grid, [{"learner": ["b"], "d": [2, 4]}])]
+    [('a', 1), ('b', 1), ('a', 2), ('a', 4)]
+    """
+    names = sorted(grid)
+    points = [dict(zip(names, c)) for c in itertools.product(*(grid[n] for n in names))]
+    return [p for p in points if not _excluded(p, list(exclude or []))]
+
+
+def check_exclude(grid: dict[str, list[Any]], exclude: Any,
+                  where: str) -> list[dict[str, list[Any]]]:
+    """Validate ``exclude`` rules against a resolved grid; returns them with list values.
+
+    Each rule is a non-empty table of grid parameters to a value or an array of values, each
+    of them in the grid (so each rule drops a point); the rules must leave one.
+
+    Raises
+    ------
+    ConfigError
+        One line naming ``where`` and the rule.
+
+    Examples
+    --------
+    >>> check_exclude({"d": [1, 2]}, [{"d": 2}], "x.toml")
+    [{'d': [2]}]
+    >>> try:
+    ...     check_exclude({"d": [1, 2]}, [{"d": 3}], "x.toml")
+    ... except ConfigError as exc:
+    ...     print(exc)
+    x.toml: exclude[0].d: expected values from the grid's [1, 2], got 3
+    """
+    if not isinstance(exclude, list):
+        raise ConfigError(f"{where}: exclude: expected an array of tables ([[exclude]]), "
+                          f"got {exclude!r}")
+    rules = []
+    for i, rule in enumerate(exclude):
+        if not isinstance(rule, dict) or not rule:
+            raise ConfigError(f"{where}: exclude[{i}]: expected a non-empty table of grid "
+                              f"parameters, got {rule!r}")
+        out = {}
+        for k, v in rule.items():
+            if k not in grid:
+                raise ConfigError(f"{where}: exclude[{i}].{k}: expected a parameter of the "
+                                  f"grid (one of {sorted(grid)})")
+            vals = v if isinstance(v, list) else [v]
+            if not vals or any(x not in grid[k] for x in vals):
+                raise ConfigError(f"{where}: exclude[{i}].{k}: expected values from the "
+                                  f"grid's {grid[k]}, got {v!r}")
+            out[k] = list(vals)
+        rules.append(out)
+    if not grid_points(grid, rules):
+        raise ConfigError(f"{where}: exclude: expected rules that leave a grid point, "
+                          "got rules that drop them all")
+    return rules
+
+
 def expand_trials(config: dict[str, Any]) -> list[Trial]:
     """Expand a resolved config into its trials, in a deterministic order.
 
     The order is seed-major (every grid point for seed 0, then seed 1, ...); grid
-    parameters are crossed in sorted-name order, each in the order its values are listed.
+    parameters are crossed in sorted-name order, each in the order its values are listed;
+    points matched by the config's ``exclude`` rules are left out (:func:`grid_points`).
 
     Parameters
     ----------
@@ -109,10 +179,8 @@ def expand_trials(config: dict[str, Any]) -> list[Trial]:
     [(100, 0), (1000, 0), (100, 1), (1000, 1)]
     """
     fixed = config["fixed"]
-    grid = config["grid"]
-    names = sorted(grid)
     seed_by = list(config["seed_by"])
-    points = [dict(zip(names, combo)) for combo in itertools.product(*(grid[n] for n in names))]
+    points = grid_points(config["grid"], config.get("exclude"))
     trials: list[Trial] = []
     for seed_index in range(int(config["seeds"])):
         for point in points:
