@@ -87,16 +87,19 @@ def _cmd_figures(args: argparse.Namespace) -> int:
     else:
         files = _experiment_files(args.experiments)
     written = runner.make_figures(files, args.results, args.figures)
-    _write_figure_index(args.figures, files)
+    _write_figure_index(args.figures, files, args.experiments)
     n = sum(len(v) for v in written.values())
     print(f"{n} figure files written to {args.figures}/ for {len(written)} experiments")
     return 0
 
 
-def _write_figure_index(figures_dir: str, files: list[Path]) -> None:
-    """(Re)write ``figures_dir/README.md`` once every figure function has run."""
+def _write_figure_index(figures_dir: str, files: list[Path], experiments: str) -> None:
+    """(Re)write ``figures_dir/README.md`` once every figure function has run, with the
+    captions of every experiment in ``experiments`` (the index lists every figure in the
+    folder, also those of experiments not run now)."""
     if Path(figures_dir).is_dir():
-        runner.write_index(figures_dir, runner.collect_captions(files))
+        every = sorted(set(files) | set(Path(experiments).glob("*.toml")))
+        runner.write_index(figures_dir, runner.collect_captions(every))
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -172,7 +175,7 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
     finally:
         bar.close()
     written = runner.make_figures(files, args.results, args.figures)
-    _write_figure_index(args.figures, files)
+    _write_figure_index(args.figures, files, args.experiments)
     n_fig = sum(len(v) for v in written.values())
     rep = report.write_report(args.results)
     print(f"results: {args.results}/  figures: {args.figures}/ ({n_fig} files)  report: {rep}")

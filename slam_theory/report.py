@@ -117,11 +117,15 @@ def _controls(claim: dict[str, Any]) -> str:
     controls = claim.get("controls")
     if not isinstance(controls, dict) or not controls:
         return NA
-    def words(v: dict[str, Any]) -> tuple[str, str]:
-        grows = v.get("role") == "grows"
-        return ("grows", "does not grow") if grows else ("fails", "meets the target")
+    def word(v: dict[str, Any]) -> str:
+        if v.get("role") != "grows":
+            return "fails" if v.get("fails") else "meets the target"
+        ci = v.get("ci") if isinstance(v.get("ci"), list) else None
+        fit = (f" (exponent {_num(v['exponent'])} [{_num(ci[0])}, {_num(ci[1])}])"
+               if _is_number(v.get("exponent")) and ci and len(ci) == 2 else "")
+        return ("grows" if v.get("fails") else "does not grow") + fit
 
-    return "; ".join(f"{learner_label(k)}: {words(v)[0] if v.get('fails') else words(v)[1]}"
+    return "; ".join(f"{learner_label(k)}: {word(v)}"
                      for k, v in controls.items() if isinstance(v, dict))
 
 
@@ -184,21 +188,30 @@ def _threshold_cells(th: list, cen: list, low: list[bool]) -> list[str]:
 
 
 def _threshold_table(claim: dict[str, Any]) -> list[str]:
-    """Success thresholds per parameter value for the learner and each control."""
+    """Success thresholds per parameter value for the learner and each control, one column
+    per value any of them ran at (a control run at fewer values shows "not run")."""
     values = claim.get("values")
     if not isinstance(values, list) or not isinstance(claim.get("thresholds"), list):
         return []
-    below = {float(v) for v in claim.get("below_grid") or [] if _is_number(v)}
-    low = [_is_number(v) and float(v) in below for v in values]
-    cen = claim.get("threshold_censored") or [False] * len(values)
-    head = ["method", *(f"{claim.get('parameter', 'x')}={_num(v)}" for v in values)]
-    rows = [[_method(claim), *_threshold_cells(claim["thresholds"], cen, low)]]
+    series = [(_method(claim), values, claim["thresholds"],
+               claim.get("threshold_censored") or [False] * len(values),
+               claim.get("below_grid"))]
     for name, ctrl in (claim.get("controls") or {}).items():
-        c_below = {float(v) for v in ctrl.get("below_grid") or [] if _is_number(v)}
-        c_low = [_is_number(v) and float(v) in c_below for v in ctrl.get("values", values)]
-        rows.append([f"{learner_label(name)} (control)",
-                     *_threshold_cells(ctrl.get("thresholds", []), ctrl.get("censored", []),
-                                       c_low)])
+        series.append((f"{learner_label(name)} (control)", ctrl.get("values", values),
+                       ctrl.get("thresholds", []), ctrl.get("censored", []),
+                       ctrl.get("below_grid")))
+    columns = list(values)
+    extra = {v for _, vs, *_ in series for v in vs if v not in columns}
+    if extra:
+        falling = len(values) > 1 and values[0] > values[-1]
+        columns = sorted(set(columns) | extra, reverse=falling)
+    head = ["method", *(f"{claim.get('parameter', 'x')}={_num(v)}" for v in columns)]
+    rows = []
+    for label, vs, th, cen, below_grid in series:
+        below = {float(v) for v in below_grid or [] if _is_number(v)}
+        low = [_is_number(v) and float(v) in below for v in vs]
+        cells = dict(zip(vs, _threshold_cells(th, cen, low)))
+        rows.append([label, *(cells.get(v, "not run") for v in columns)])
     out = ["", "| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
     out += ["| " + " | ".join(_cell(c) for c in r) + " |" for r in rows]
     out += ["", "`>n`: fewer seeds than the success share reached the target by n, the largest "

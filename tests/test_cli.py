@@ -356,3 +356,18 @@ def test_reproduce_runs_an_experiment_only_in_its_presets(
         (exps / "two.toml").write_text(f"reproduce = {bad}\n" + text)
         assert cli.main([*argv, "--quick"]) == 2
         assert "reproduce" in capsys.readouterr().err
+
+
+def test_figures_for_one_experiment_keep_every_other_figures_caption(tmp_path: Path) -> None:
+    # the index lists every figure in the folder; a run for one experiment used to drop the
+    # captions of the others
+    from slam_theory.experiments import dimension_free, rates_figures
+
+    root = Path(__file__).resolve().parents[1]
+    for stem in ("rate_eps", "dimension_free"):
+        (tmp_path / f"{stem}.png").write_bytes(b"")
+    cli._write_figure_index(str(tmp_path), [root / "experiments" / "dimension_free.toml"],
+                            str(root / "experiments"))
+    text = (tmp_path / "README.md").read_text()
+    assert rates_figures.CAPTIONS["rate_eps"] in text
+    assert dimension_free.CAPTIONS["dimension_free"] in text

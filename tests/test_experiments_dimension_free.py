@@ -170,3 +170,23 @@ def test_controls_can_be_judged_on_another_series():
     assert c["exponent"] is not None and abs(c["exponent"]) < 0.25
     c = DF.analysis(_with_controls(False, 1.0, mean_series=0), cfg)["claims"][0]
     assert not c["counted"] and c["verdict"] == "inconclusive"
+
+
+def test_controls_at_fewer_values_are_drawn_and_tabled_at_their_own_values(tmp_path):
+    from slam_theory import report
+
+    exp = tmp_path / "dimension_free"
+    exp.mkdir()
+    summary = DF.analysis(_with_controls(True, 1.0), MEAN_AND_GROWTH)
+    (exp / "summary.json").write_text(json.dumps(summary))
+    # the growth control runs at d = 128..512 only: drawn at those d (it used to crash)
+    paths = DF.fig_dimension_free(exp, tmp_path / "figs")
+    assert sorted(p.name for p in paths) == ["dimension_free.pdf", "dimension_free.png"]
+    text = report.render_report(tmp_path)
+    head = next(line for line in text.splitlines() if line.startswith("| method | d=128"))
+    assert head.count("| d=") == len(DS)
+    row = next(line for line in text.splitlines() if line.startswith("| Logistic, exact"))
+    cells = [c.strip() for c in row.strip("|").split("|")][1:]
+    growth = summary["claims"][0]["controls"]["Logistic, exact, project_dim = 0"]
+    assert cells[:3] == [f"{t:g}" for t in growth["thresholds"]]
+    assert cells[3:] == ["not run", "not run"]

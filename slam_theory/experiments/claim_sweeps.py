@@ -18,9 +18,11 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from slam_theory import halfspaces, plotting
 from slam_theory.experiments.rates import ERROR_QUANTITY
-from slam_theory.experiments.rates_analysis import judge_claim
+from slam_theory.experiments.rates_analysis import judge_claim, x_of
 from slam_theory.experiments.rates_figures import _draw_claim as draw_rate_claim
 
 __all__ = ["fig_claim_panels", "judge_claims", "select"]
@@ -132,8 +134,15 @@ def _draw_claim(ax: Any, claim: Mapping[str, Any]) -> None:
     nan = float("nan")
     ci = [nan if v is None else v for v in (claim.get("ci") or [None, None])]
     exp = claim.get("exponent")
+    par = str(claim.get("parameter", "x"))
+    controls = {  # each control against its own values, on the claim's x scale
+        k: {**c, "values": x_of(par, np.asarray(c.get("values", claim["values"]), float)).tolist(),
+            "below_grid": x_of(par, np.asarray(c.get("below_grid") or [], float)).tolist()}
+        for k, c in (claim.get("controls") or {}).items()}
     draw_rate_claim(ax, {**claim, "values": list(claim["x"]), "parameter": "x", "ci": ci,
-                         "exponent": nan if exp is None else exp})
+                         "exponent": nan if exp is None else exp, "controls": controls,
+                         "below_grid": x_of(par, np.asarray(claim.get("below_grid") or [],
+                                                            float)).tolist()})
     plotting.tidy_log_axis(ax.xaxis)  # plain numbers, no overlapping minor labels
 
 

@@ -73,9 +73,12 @@ def _draw_claim(ax: Any, claim: Mapping[str, Any]) -> None:
     y = np.asarray(claim["thresholds"], dtype=float)
     cen = np.asarray(claim["threshold_censored"], dtype=bool)
     for i, (name, ctrl) in enumerate(claim.get("controls", {}).items()):
-        _draw_series(ax, x, np.asarray(ctrl["thresholds"], float),
+        # a control may run at fewer values than the claim (e.g. only where it is affordable)
+        c_values = np.asarray(ctrl.get("values", claim["values"]), dtype=float)
+        c_x = 1.0 / c_values if claim["parameter"] in ("target", "gamma", "eps") else c_values
+        _draw_series(ax, c_x, np.asarray(ctrl["thresholds"], float),
                      np.asarray(ctrl["censored"], bool), name, lift=0.8**i,
-                     low=_low(values, ctrl.get("below_grid")))
+                     low=_low(c_values, ctrl.get("below_grid")))
     _draw_series(ax, x, y, cen, str(claim["learner"]), low=_low(values, claim.get("below_grid")))
     anchor = _anchor(x, y, cen)
     if anchor is not None:
