@@ -112,7 +112,9 @@ def test_any_two_labels_and_ties():
     assert est.predict(np.zeros((1, X.shape[1])))[0] == "spam"  # tie -> classes_[1] (+1)
 
 
-@pytest.mark.parametrize("est", CHECKED[:1] + CHECKED[3:4], ids=["slam", "perceptron"])
+@pytest.mark.parametrize(
+    "est", [CHECKED[0], CHECKED[3]], ids=["slam", "online_leaky_relu"]
+)
 def test_partial_fit_is_one_pass_and_matches_fit(est):
     _, X, _, yn = _rcn_problem(3_000, seed=4)
     # partial_fit knows no horizon: it is one pass of the decaying-step schedule

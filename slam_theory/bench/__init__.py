@@ -17,7 +17,7 @@ from typing import Any
 __all__ = ["FIELDS", "TOPICS", "format_table", "run_all"]
 
 #: Topic modules, in the order they run.
-TOPICS: tuple[str, ...] = ("sampling", "halfspaces", "students", "streaming")
+TOPICS: tuple[str, ...] = ("sampling", "halfspaces", "controls", "students", "streaming")
 
 #: Keys of one benchmark result.
 FIELDS: tuple[str, ...] = (

@@ -79,9 +79,12 @@ class LogisticRegressionHalfspace(_ControlBase):
     Wraps ``sklearn.linear_model.LogisticRegression(C=inf, fit_intercept=False,
     solver=solver, max_iter=max_iter, tol=tol)``; ``coef_`` is its direction.  When the
     labelled sample is not linearly separable the unpenalised loss has a unique minimiser and
-    every solver that converges returns it (the suite checks Newton-CG against lbfgs to 1e-6 in
-    angle); Newton-CG gets there in tens of iterations where lbfgs takes hundreds, which is what
-    makes the control affordable at ``d`` in the thousands.  On a separable sample no minimiser
+    every solver that converges approaches it (the suite checks Newton-CG against lbfgs to 1e-6
+    in angle on a well-conditioned sample).  On ill-conditioned samples the loss is nearly flat
+    along some directions, and two solvers stopped by the same ``tol`` can stop far apart in
+    angle at the same loss and with the same predictions; ``slam-theory bench --topic
+    controls`` compares the solvers by loss and disagreement, and times them.  On a separable
+    sample no minimiser
     exists: the iterates grow along the hard-margin direction until ``tol`` or ``max_iter``
     stops them, and the direction returned is where the solver stopped.
 
