@@ -261,7 +261,10 @@ def _claim_section(claim: dict[str, Any], data: dict[str, Any]) -> list[str]:
         band = claim["derived_band"]
         lines.append(f"- Band the bound laws give over this grid: [{_num(band[0])}, "
                      f"{_num(band[1])}]")
-    lines.append(f"- Measured: {_measured(claim)}")
+    res = claim.get("resolution")
+    lines.append(f"- Measured: {_measured(claim)}" + (
+        f" (thresholds known to a factor {_num(res)}, the grid's step; the interval includes it)"
+        if _is_number(res) and res > 1 else ""))
     slopes = claim.get("local_slopes")
     if isinstance(slopes, list) and slopes:
         lines.append("- Local slopes over sliding sub-ranges: "

@@ -147,3 +147,22 @@ def test_rate_panel_marks_thresholds_below_the_grid_and_names_the_method():
     assert not any("at the smallest n tried" in h.get_label() for h in ax2.get_lines())
     plt.close(fig)
     plt.close(fig2)
+
+
+def test_analysis_judges_thresholds_at_the_resolution_of_their_grid():
+    # every seed at the grid size just above 51 x^2 (4 sizes per octave): exact thresholds
+    # would call this law "inconsistent"; at the grid's resolution it is consistent
+    from slam_theory.experiments.search import grid_sizes
+
+    g = grid_sizes(100, 10**7, steps_per_octave=4)
+    xs = 6 * 1.25 ** np.arange(5)
+    rows = [{"learner": "alg", "target": 1 / x, "seed": s, "stage": "threshold",
+             "n_eval": int(g[np.searchsorted(g, 51 * x**2)]), "censored": False}
+            for x in xs for s in range(6)] + rows_for("mean")
+    rows += [{"learner": "alg", "stage": "probe", "n_eval": 100}]  # the grid starts lower
+    config = {"claims": [CLAIM], "analysis_params": {"controls": ["mean"]},
+              "fixed": {"steps_per_octave": 4}}
+    claim = analysis(rows, config)["claims"][0]
+    assert claim["resolution"] == 2 ** 0.25 and claim["verdict"] == "consistent", claim["reason"]
+    exact = judge_claim(rows, CLAIM, ["mean"])
+    assert exact["resolution"] == 1.0 and exact["verdict"] == "inconsistent"

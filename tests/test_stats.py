@@ -389,6 +389,7 @@ def test_as_dict_json_and_determinism():
         ({"success": 0.0}, "success"),
         ({"confidence": 1.5}, "confidence"),
         ({"margin": 0.5}, "margin"),
+        ({"resolution": 0.9}, "resolution"),
         ({"x": np.array([1.0])}, "x must have at least 2"),
     ],
 )
@@ -399,6 +400,44 @@ def test_check_rate_invalid(kwargs, match):
         base["n_needed"], base["censored"] = np.ones((1, 3)), np.zeros((1, 3), bool)
     one_line_value_error(check_rate, base.pop("x"), base.pop("n_needed"), base.pop("censored"),
                          match=match, **base)
+
+
+def _on_grid(law, x, seeds=6, steps_per_octave=4):
+    """Every seed's threshold at the first grid size at or above ``law(x)``: seeds agree."""
+    from slam_theory.experiments.search import grid_sizes
+
+    g = grid_sizes(100, 10**7, steps_per_octave=steps_per_octave).astype(float)
+    n = g[np.searchsorted(g, law(x))][:, None] * np.ones((1, seeds))
+    return n, np.zeros(n.shape, dtype=bool)
+
+
+def test_a_grid_coarser_than_the_seeds_spread_widens_the_interval():
+    # the exact law 51 x^2 rounded up to a grid of 4 sizes per octave: every seed agrees, so
+    # seed resampling alone gives a point interval at 2.10 and calls the law "inconsistent"
+    x = 6 * 1.25 ** np.arange(5)
+    n, cen = _on_grid(lambda v: 51 * v**2, x)
+    naive = check_rate(x, n, cen, floor=1, ceiling=2)
+    assert naive.verdict == "inconsistent" and naive.ci[0] == naive.ci[1] > 2
+    r = check_rate(x, n, cen, floor=1, ceiling=2, resolution=2 ** 0.25)
+    assert r.verdict == "consistent", r.reason
+    assert r.ci[0] < 2 < r.ci[1] and r.exponent == naive.exponent
+    assert r.settings["resolution"] == 2 ** 0.25
+
+
+@pytest.mark.parametrize(("law", "rule"), [(lambda v: 20 * v**3, "above_ceiling"),
+                                           (lambda v: 3000 * v**0.5, "below_floor")])
+def test_the_grid_allowance_still_fails_laws_outside_the_bounds(law, rule):
+    x = 6 * 1.25 ** np.arange(6)
+    n, cen = _on_grid(law, x)
+    r = check_rate(x, n, cen, floor=1, ceiling=2, resolution=2 ** 0.25)
+    assert r.verdict == "inconsistent" and r.rule == rule, r.reason
+
+
+def test_resolution_one_is_the_exact_rule():
+    n, cen = noisy(lambda x: 50 * x**2)
+    a = check_rate(X, n, cen, floor=1, ceiling=2, random_state=3).as_dict()
+    b = check_rate(X, n, cen, floor=1, ceiling=2, random_state=3, resolution=1.0).as_dict()
+    assert a == b
 
 
 @given(st.floats(1e-3, 1e3), st.floats(1e-2, 1e2), st.integers(0, 50))

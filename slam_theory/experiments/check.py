@@ -11,7 +11,7 @@ from sklearn.base import clone
 
 from slam_theory import halfspaces
 from slam_theory.experiments.rates import run_search, threshold_trial
-from slam_theory.experiments.rates_analysis import judge_claim
+from slam_theory.experiments.rates_analysis import grid_resolution, judge_claim
 
 __all__ = ["check_claim"]
 
@@ -108,4 +108,5 @@ def check_claim(
 
     results = Parallel(n_jobs=n_jobs)(delayed(run)(*j) for j in jobs)
     rows = [r for rs in results for r in rs]
-    return judge_claim(rows, {**chosen, "learner": "estimator"}, ctrl, random_state=root)
+    return judge_claim(rows, {**chosen, "learner": "estimator"}, ctrl, random_state=root,
+                       resolution=grid_resolution(config))

@@ -22,7 +22,7 @@ import numpy as np
 
 from slam_theory import halfspaces, plotting
 from slam_theory.experiments.rates import ERROR_QUANTITY
-from slam_theory.experiments.rates_analysis import judge_claim, x_of
+from slam_theory.experiments.rates_analysis import grid_resolution, judge_claim, x_of
 from slam_theory.experiments.rates_figures import _draw_claim as draw_rate_claim
 
 __all__ = ["fig_claim_panels", "judge_claims", "select"]
@@ -108,7 +108,8 @@ def judge_claims(
                    for r in sub):
             claims.append(_not_run(c))
             continue
-        out = judge_claim(sub, c, controls, random_state=seed)
+        out = judge_claim(sub, c, controls, random_state=seed,
+                          resolution=grid_resolution(config))
         out["where"] = dict(claim.get("where") or {})
         if claim.get("derivation"):
             out["derivation"] = claim["derivation"]

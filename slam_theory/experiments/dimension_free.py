@@ -38,7 +38,7 @@ import numpy as np
 from slam_theory.experiments.claim_sweeps import fig_claim_panels, judge_claims, select
 from slam_theory.experiments.halfspace_trial import projection_dim
 from slam_theory.experiments.rates import child_seed, run_search
-from slam_theory.experiments.rates_analysis import judge_claim
+from slam_theory.experiments.rates_analysis import grid_resolution, judge_claim
 from slam_theory.halfspaces import make_learner
 from slam_theory.plotting import learner_label
 from slam_theory.results import jsonable
@@ -119,7 +119,8 @@ def threshold_trial(params: Mapping[str, Any], seed: np.random.SeedSequence) -> 
 _GROWS = ("above_ceiling", "censored_reachable")
 
 
-def _growth_control(rows: list[dict], claim: Mapping[str, Any], seed: int) -> dict[str, Any]:
+def _growth_control(rows: list[dict], claim: Mapping[str, Any], seed: int,
+                    resolution: float = 1.0) -> dict[str, Any]:
     """The control series judged against the claim's bounds; it fails (shows growth) when
     its exponent lies wholly above the ceiling or a censored value is reachable."""
     spec = dict(claim.get("control") or {})
@@ -131,7 +132,7 @@ def _growth_control(rows: list[dict], claim: Mapping[str, Any], seed: int) -> di
     c = {"id": f"{claim.get('id')}:control", "learner": learner, "parameter": "d",
          "floor": claim.get("floor"), "ceiling": claim.get("ceiling"),
          "success": claim.get("success", 0.5)}
-    out = judge_claim(sub, c, [], random_state=seed)
+    out = judge_claim(sub, c, [], random_state=seed, resolution=resolution)
     return {"values": out["values"], "thresholds": out["thresholds"],
             "censored": out["threshold_censored"], "exponent": out["exponent"],
             "ci": out["ci"], "verdict": out["verdict"], "rule": out["rule"],
@@ -176,7 +177,7 @@ def analysis(rows: list[dict], config: dict) -> dict[str, Any]:
         where = ", ".join(f"{k} = {v}" for k, v in (spec.get("where") or {}).items())
         name = learner_label(str(spec.get("learner", src["learner"]))) + (
             f", {where}" if where else "")
-        ctrl = {**_growth_control(rows, src, seed), "role": "grows"}
+        ctrl = {**_growth_control(rows, src, seed, grid_resolution(config)), "role": "grows"}
         claim["controls"] = {**(claim.get("controls") or {}), name: ctrl}
         claim["control_rule"] = "grows"
         if ctrl["fails"] or not claim.get("counted", True):

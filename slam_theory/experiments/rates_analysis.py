@@ -16,7 +16,7 @@ import numpy as np
 from slam_theory import halfspaces, stats
 from slam_theory.experiments.rates import ERROR_QUANTITY
 
-__all__ = ["analysis", "judge_claim", "threshold_matrix", "x_of"]
+__all__ = ["analysis", "grid_resolution", "judge_claim", "threshold_matrix", "x_of"]
 
 
 def x_of(parameter: str, values: np.ndarray) -> np.ndarray:
@@ -25,6 +25,33 @@ def x_of(parameter: str, values: np.ndarray) -> np.ndarray:
     if parameter == "eta":
         return 1.0 / (1.0 - 2.0 * values)
     return values
+
+
+def grid_resolution(config: Mapping[str, Any]) -> float:
+    """Ratio of consecutive sizes of a configuration's threshold-search grid.
+
+    A threshold ``n`` found on that grid says only that the target was first met in
+    ``(n / ratio, n]``; :func:`slam_theory.stats.check_rate` takes it as ``resolution``.
+
+    Parameters
+    ----------
+    config : mapping
+        An experiment configuration; its ``fixed.steps_per_octave`` (default 8, the search's).
+
+    Returns
+    -------
+    float
+        ``2 ** (1 / steps_per_octave)``.
+
+    Examples
+    --------
+    >>> grid_resolution({"fixed": {"steps_per_octave": 4}}) == 2 ** 0.25
+    True
+    """
+    spo = int((config.get("fixed") or {}).get("steps_per_octave", 8))
+    if spo < 1:
+        raise ValueError(f"steps_per_octave must be >= 1, got {spo}")
+    return 2.0 ** (1.0 / spo)
 
 
 _X_LABEL = {"target": "1/eps", "eps": "1/eps", "gamma": "1/gamma", "eta": "1/(1-2 eta)"}
@@ -90,6 +117,7 @@ def judge_claim(
     controls: Sequence[str],
     *,
     random_state: int = 0,
+    resolution: float = 1.0,
 ) -> dict[str, Any]:
     """The verdict of one claim, with its controls beside it.
 
@@ -104,6 +132,9 @@ def judge_claim(
         Control learners present in ``rows``.
     random_state : int, default=0
         Seed of the bootstrap.
+    resolution : float, default=1.0
+        Ratio of consecutive sizes of the grid the thresholds were searched on
+        (:func:`grid_resolution`); passed to :func:`slam_theory.stats.check_rate`.
 
     Returns
     -------
@@ -123,6 +154,7 @@ def judge_claim(
         ceiling=claim.get("ceiling"),
         success=success,
         random_state=random_state,
+        resolution=resolution,
     )
     out: dict[str, Any] = {
         "id": claim.get("id"),
@@ -193,6 +225,8 @@ def analysis(rows: list[dict], config: dict) -> dict[str, Any]:
     params = config.get("analysis_params", {}) or {}
     controls = [c for c in params.get("controls", halfspaces.CONTROLS) if c in learners]
     seed = int(config.get("root_seed", 0))
-    claims = [judge_claim(rows, c, controls, random_state=seed) for c in config.get("claims", [])]
+    res = grid_resolution(config)
+    claims = [judge_claim(rows, c, controls, random_state=seed, resolution=res)
+              for c in config.get("claims", [])]
     instance = dict(config.get("instance", {}) or {})
     return {"error_quantity": ERROR_QUANTITY, "instance": instance, "claims": claims}

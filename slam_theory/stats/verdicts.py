@@ -57,6 +57,7 @@ def check_rate(
     window: int = 3,
     slope_tol: float = 0.5,
     margin: float = 4.0,
+    resolution: float = 1.0,
 ) -> RateCheck:
     """Judge "the ``n`` needed grows like ``x**a``, ``floor <= a <= ceiling``" two-sided.
 
@@ -92,6 +93,10 @@ def check_rate(
     margin : float >= 1, default=4.0
         Factor by which the ceiling-law prediction must lie inside the largest ``n`` tried
         for a censored value to be a failure.
+    resolution : float >= 1, default=1.0
+        Ratio of consecutive sizes of the grid of ``n`` the thresholds were searched on: a
+        threshold ``n`` says only that the target was first met in ``(n / resolution, n]``.
+        ``1`` treats thresholds as exact.
 
     Returns
     -------
@@ -117,7 +122,11 @@ def check_rate(
        ``x`` the seeds are resampled with replacement, censored ones too (as ``+inf``), the
        thresholds recomputed and refitted over the same values.  A fitted value whose
        resampled threshold is censored enters at the largest ``n`` tried (a lower bound), and
-       the resample is counted in ``censored_resample_fraction``.  The interval is the
+       the resample is counted in ``censored_resample_fraction``.  With ``resolution > 1``
+       every resampled uncensored threshold is also moved to a point of its grid cell,
+       ``threshold * resolution**(-U)`` with ``U`` uniform on ``[0, 1)``, one draw per value
+       and resample: where the seeds agree (or are few) the grid, not the seeds, limits what
+       the thresholds say, and the interval shows it.  The interval is the
        ``(1 - confidence)/2`` and ``(1 + confidence)/2`` quantiles of the resampled
        exponents.  (Own numpy resampling rather than :func:`scipy.stats.bootstrap`, to
        keep the censoring bookkeeping per resample; vectorised over resamples.)
@@ -187,9 +196,10 @@ def check_rate(
     win = check_int(window, "window", low=2)
     tol = check_in_range(slope_tol, "slope_tol", 0.0, math.inf)
     marg = check_in_range(margin, "margin", 1.0, math.inf)
+    res_ratio = check_in_range(resolution, "resolution", 1.0, math.inf)
     settings = {"floor": lo_b, "ceiling": hi_b, "success": succ, "confidence": conf,
                 "n_boot": b, "max_width": width_max, "min_points": minp, "window": win,
-                "slope_tol": tol, "margin": marg}
+                "slope_tol": tol, "margin": marg, "resolution": res_ratio}
 
     th, th_cen = success_threshold(nn, cen, success=succ)
     n_max = nn.max(axis=1)
@@ -225,6 +235,8 @@ def check_rate(
         bth = np.partition(res, r - 1, axis=2)[:, :, r - 1]
         rep_cen = np.isinf(bth)
         cens_frac = float(rep_cen.any(axis=1).mean())
+        if res_ratio > 1.0:  # where in its grid cell each threshold lies
+            bth = bth * np.exp(-rng.random(bth.shape) * math.log(res_ratio))
         bth = np.where(rep_cen, n_max[fit][None, :], bth)
         slopes, _ = row_slopes(lx[fit], np.log(bth))
         lo, hi, _ = percentile_interval(slopes, conf)
