@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from slam_theory import __version__, report
+from slam_theory import __version__, report, report_sections
 
 
 def _summary(root: Path, name: str, data: dict) -> None:
@@ -192,7 +192,7 @@ def test_a_control_reaching_the_target_at_the_smallest_n_is_marked_below_the_gri
              "threshold_censored": [False, False], "below_grid": [], "learner": "slam",
              "controls": {"logreg_exact": {"values": [0.1, 0.05], "thresholds": [500.0, 64000.0],
                                            "censored": [False, True], "below_grid": [0.1]}}}
-    table = "\n".join(report._threshold_table(claim))
+    table = "\n".join(report_sections._threshold_table(claim))
     assert "| <=500 | >64000 |" in table and "| 800 | 1600 |" in table
     claim["controls"]["logreg_exact"]["below_grid"] = []  # the mark follows the data
-    assert "| 500 | >64000 |" in "\n".join(report._threshold_table(claim))
+    assert "| 500 | >64000 |" in "\n".join(report_sections._threshold_table(claim))
