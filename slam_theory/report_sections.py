@@ -159,7 +159,7 @@ def would_fail(claim: dict[str, Any]) -> str:
     sides = [f"above {_num(ceiling)}"] if ceiling is not None else []
     sides += [f"below {_num(floor)}"] if floor is not None else []
     text = (f"the {conf_s}interval of the exponent lying wholly {' or '.join(sides)} "
-            "(with the local slope at the largest x beyond it too)")
+            "(with the interval of the local slope at the largest x beyond it too)")
     if ceiling is not None:
         margin = claim.get("margin")
         text += (", or a value never reached although the ceiling law from smaller x puts it "
@@ -262,8 +262,11 @@ def claim_section(claim: dict[str, Any], data: dict[str, Any]) -> list[str]:
         if _is_number(res) and res > 1 else ""))
     slopes = claim.get("local_slopes")
     if isinstance(slopes, list) and slopes:
+        last = claim.get("last_slope_ci")
         lines.append("- Local slopes over sliding sub-ranges: "
-                     + ", ".join(_num(s) for s in slopes))
+                     + ", ".join(_num(s) for s in slopes)
+                     + (f" (the last one's interval: [{_num(last[0])}, {_num(last[1])}])"
+                        if isinstance(last, list) and len(last) == 2 else ""))
     if _controls(claim) != NA:
         lines.append(f"- Controls: {_controls(claim)}")
     why = "; ".join(str(claim[k]) for k in ("reason", "notes") if claim.get(k))

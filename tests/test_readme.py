@@ -105,10 +105,17 @@ def test_readme_full_run_numbers_come_from_the_committed_full_results() -> None:
     assert len(_triples(text)) >= 4, "the README quotes fewer full-run intervals than expected"
     source = _result_texts(ROOT / "results_full")
     assert "# slam-theory: claims checked" in source, "results_full/REPORT.md is not committed"
+    source += _scale_probe_text()
     assert unmatched_triples(text, source) == []
     record = json.loads((ROOT / "benchmarks" / "full_run.json").read_text())
     assert unmatched_wall_times(text, record) == []
     assert unmatched_wall_times("took 1 s on 2 jobs", record) == ["1"]  # the check can fail
+
+
+def _scale_probe_text() -> str:
+    """``benchmarks/slam_scale.json`` (``tools/slam_scale.py``) as "exponent [lo, hi]" triples."""
+    runs = json.loads((ROOT / "benchmarks" / "slam_scale.json").read_text())["runs"]
+    return "\n".join(f"{r['exponent']!r} [{r['ci'][0]!r}, {r['ci'][1]!r}]" for r in runs.values())
 
 
 def unmatched_wall_times(text: str, record: dict) -> list[str]:

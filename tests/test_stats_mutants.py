@@ -49,12 +49,14 @@ EXPECTED = {
     "above": (
         "inconsistent",
         "above_ceiling",
-        "exponent 3.01, 95% interval [2.96, 3.07] lies wholly above the ceiling 2",
+        "exponent 3.01, 95% interval [2.96, 3.07] lies wholly above the ceiling 2, and so does "
+        "the local slope at the largest x, 3.03 [2.78, 3.21]",
     ),
     "below": (
         "inconsistent",
         "below_floor",
-        "exponent 0.51, 95% interval [0.46, 0.57] lies wholly below the floor 1",
+        "exponent 0.51, 95% interval [0.46, 0.57] lies wholly below the floor 1, and so does "
+        "the local slope at the largest x, 0.53 [0.28, 0.71]",
     ),
     "plateau": (
         "inconsistent",
@@ -78,7 +80,8 @@ EXPECTED = {
         "inconclusive",
         "pre_asymptotic",
         "exponent 2.81, 95% interval [2.77, 2.84] wholly above the ceiling 2.5, but the local"
-        " slope at the largest x is 1.93: possibly pre-asymptotic",
+        " slope at the largest x, 1.93 [1.77, 2.10], reaches back to it: possibly"
+        " pre-asymptotic",
     ),
     "too_wide": (
         "inconclusive",
@@ -337,20 +340,27 @@ def test_interval_touching_a_bound_is_not_beyond_it():
     lo, hi = r.ci
     assert check_rate(X, n, cen, ceiling=lo).rule == "consistent"
     assert check_rate(X, n, cen, floor=hi).rule == "consistent"
-    assert check_rate(X, n, cen, ceiling=lo - 1e-9).rule == "above_ceiling"
-    assert check_rate(X, n, cen, floor=hi + 1e-9).rule == "below_floor"
+    # wholly beyond needs the last local slope's interval beyond the bound too
+    last_lo, last_hi = r.last_slope_ci
+    assert check_rate(X, n, cen, ceiling=min(lo, last_lo) - 1e-9).rule == "above_ceiling"
+    assert check_rate(X, n, cen, floor=max(hi, last_hi) + 1e-9).rule == "below_floor"
+    if last_lo < lo:
+        assert check_rate(X, n, cen, ceiling=lo - 1e-9).rule == "pre_asymptotic"
 
 
 def test_pre_asymptotic_edges_last_slope_equal_to_the_bound():
     x, n, cen, kw = CASES["pre_asymptotic"]
     r = check_rate(x, n, cen, **kw)
-    last = r.local_slopes[-1]
-    assert check_rate(x, n, cen, ceiling=last).rule == "pre_asymptotic"
+    last_lo, last_hi = r.last_slope_ci
+    assert last_lo <= r.local_slopes[-1] <= last_hi and last_hi < r.ci[0]
+    assert check_rate(x, n, cen, ceiling=last_lo).rule == "pre_asymptotic"
+    assert check_rate(x, n, cen, ceiling=last_lo - 1e-9).rule == "above_ceiling"
     nb, cb = noisy(lambda x: 50 * np.where(x <= 8, x**0.25, x**2 / 8**1.75), x=x)
     rb = check_rate(x, nb, cb, floor=2.5)
-    assert rb.ci[1] < 2.5 and rb.local_slopes[-1] >= rb.ci[1]
-    assert check_rate(x, nb, cb, floor=rb.local_slopes[-1]).rule == "pre_asymptotic"
-    assert check_rate(x, nb, cb, floor=rb.local_slopes[-1] + 1e-9).rule == "below_floor"
+    b_lo, b_hi = rb.last_slope_ci
+    assert rb.ci[1] < 2.5 and b_lo > rb.ci[1]
+    assert check_rate(x, nb, cb, floor=b_hi).rule == "pre_asymptotic"
+    assert check_rate(x, nb, cb, floor=b_hi + 1e-9).rule == "below_floor"
 
 
 def test_width_and_slope_spread_at_their_limits():

@@ -21,11 +21,11 @@ RATE_RULES: dict[str, str] = {
     "censored_resamples": "inconclusive: in more than (1 - confidence)/2 of bootstrap resamples a "
     "fitted threshold was not reached within the n tried",
     "above_ceiling": "inconsistent: the exponent's interval lies wholly above the ceiling, and so "
-    "does the local slope at the largest x",
+    "does the interval of the local slope at the largest x",
     "below_floor": "inconsistent: the exponent's interval lies wholly below the floor, and so "
-    "does the local slope at the largest x",
+    "does the interval of the local slope at the largest x",
     "pre_asymptotic": "inconclusive: the interval lies wholly outside [floor, ceiling] but the "
-    "local slope at the largest x is back inside",
+    "interval of the local slope at the largest x reaches back inside",
     "too_wide": "inconclusive: the interval is wider than max_width",
     "not_asymptotic": "inconclusive: fewer than two local slopes, or their spread exceeds "
     "slope_tol (a slope that keeps rising or falls to a plateau)",
@@ -61,6 +61,10 @@ class RateCheck:
         Bootstrap percentile interval ``(lo, hi)`` of the exponent.
     local_slopes : tuple of float
         Slopes over sliding windows of consecutive uncensored thresholds.
+    last_slope_ci : tuple of float
+        Bootstrap percentile interval of the last local slope (the window at the largest
+        ``x``; the whole fit when there are fewer than ``window`` values), from the same
+        resamples as ``ci``.
     verdict : {"consistent", "inconsistent", "inconclusive"}
     reason : str
         One line saying why.
@@ -80,7 +84,7 @@ class RateCheck:
         Fraction of bootstrap resamples in which a fitted threshold was not reached.
     settings : dict
         Every option used (floor, ceiling, success, confidence, n_boot, max_width,
-        min_points, window, slope_tol, margin).
+        min_points, window, slope_tol, margin, resolution).
 
     Examples
     --------
@@ -113,6 +117,7 @@ class RateCheck:
     n_fitted: int
     censored_resample_fraction: float
     settings: dict[str, Any] = field(default_factory=dict)
+    last_slope_ci: tuple[float, float] = (math.nan, math.nan)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready dict (lists, plain floats/ints/bools, ``None`` for NaN/inf).

@@ -144,8 +144,9 @@ def check_rate(
       ``(1 - confidence)/2``: the grid of ``n`` is too short to trust the interval's tail.
     * ``"inconsistent"`` (``above_ceiling`` / ``below_floor``) if the interval lies wholly
       above ``ceiling`` (``lo > ceiling``) or wholly below ``floor`` (``hi < floor``) and the
-      last local slope (largest ``x``) is beyond that bound too; if the last local slope is
-      back inside, ``"inconclusive"`` (``pre_asymptotic``).
+      interval of the last local slope (the window at the largest ``x``, from the same
+      resamples) lies wholly beyond that bound too; if it reaches back to the bound,
+      ``"inconclusive"`` (``pre_asymptotic``): the end of the curve may already obey it.
     * ``"consistent"`` if the interval meets ``[floor, ceiling]`` (``lo <= ceiling`` and
       ``hi >= floor``; a missing bound is infinite), its width ``hi - lo`` is at most
       ``max_width``, and the exponent is *asymptotic*: at least two local slopes (so at least
@@ -225,7 +226,7 @@ def check_rate(
     ratio = np.where(th_cen & np.isfinite(predicted), n_max / predicted, np.nan)
 
     # stratified bootstrap of the exponent
-    lo = hi = nan
+    lo = hi = last_lo = last_hi = nan
     cens_frac = 0.0
     if k >= 2:
         vals = np.where(cen, np.inf, nn)[fit]
@@ -240,11 +241,13 @@ def check_rate(
         bth = np.where(rep_cen, n_max[fit][None, :], bth)
         slopes, _ = row_slopes(lx[fit], np.log(bth))
         lo, hi, _ = percentile_interval(slopes, conf)
+        tail_slopes, _ = row_slopes(lx[fit][-win:], np.log(bth[:, -win:]))
+        last_lo, last_hi, _ = percentile_interval(tail_slopes, conf)
 
     asymptotic = bool(local.size >= 2 and local.max() - local.min() <= tol)
     verdict, rule, reason = _decide(
-        xa, th_cen, ratio, predicted, k, exponent, lo, hi, local, asymptotic, cens_frac,
-        settings,
+        xa, th_cen, ratio, predicted, k, exponent, lo, hi, (last_lo, last_hi), asymptotic,
+        cens_frac, settings, local,
     )
     return RateCheck(
         exponent=exponent,
@@ -262,13 +265,14 @@ def check_rate(
         n_fitted=k,
         censored_resample_fraction=cens_frac,
         settings=settings,
+        last_slope_ci=(last_lo, last_hi),
     )
 
 
 def _decide(
     xa: np.ndarray, th_cen: np.ndarray, ratio: np.ndarray, predicted: np.ndarray, k: int,
-    exponent: float, lo: float, hi: float, local: np.ndarray, asymptotic: bool,
-    cens_frac: float, st: dict[str, Any],
+    exponent: float, lo: float, hi: float, last_ci: tuple[float, float], asymptotic: bool,
+    cens_frac: float, st: dict[str, Any], local: np.ndarray,
 ) -> tuple[str, str, str]:
     """Apply the verdict rules of :func:`check_rate`; ``(verdict, rule, reason)``."""
     floor, ceiling, conf = st["floor"], st["ceiling"], st["confidence"]
@@ -302,25 +306,27 @@ def _decide(
             f"within the n tried (> {tail:.1%}): extend the grid of n",
         )
     ci = f"{conf:.0%} interval [{lo:.2f}, {hi:.2f}]"
-    last = float(local[-1]) if local.size else math.nan
+    last = float(local[-1]) if local.size else exponent
+    last_lo, last_hi = last_ci
+    last_s = f"the local slope at the largest x, {last:.2f} [{last_lo:.2f}, {last_hi:.2f}]"
     for side, beyond, bound in (
         ("above the ceiling", ceiling is not None and lo > ceiling, ceiling),
         ("below the floor", floor is not None and hi < floor, floor),
     ):
         if not beyond:
             continue
-        back = (side[0] == "a" and last <= bound) or (side[0] == "b" and last >= bound)
-        if local.size and back:
+        back = (side[0] == "a" and last_lo <= bound) or (side[0] == "b" and last_hi >= bound)
+        if back:
             return (
                 "inconclusive",
                 "pre_asymptotic",
-                f"exponent {exponent:.2f}, {ci} wholly {side} {bound:g}, but the local slope "
-                f"at the largest x is {last:.2f}: possibly pre-asymptotic",
+                f"exponent {exponent:.2f}, {ci} wholly {side} {bound:g}, but {last_s}, reaches "
+                f"back to it: possibly pre-asymptotic",
             )
         return (
             "inconsistent",
             "above_ceiling" if side[0] == "a" else "below_floor",
-            f"exponent {exponent:.2f}, {ci} lies wholly {side} {bound:g}",
+            f"exponent {exponent:.2f}, {ci} lies wholly {side} {bound:g}, and so does {last_s}",
         )
     if hi - lo > st["max_width"]:
         return (
