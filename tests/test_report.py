@@ -196,3 +196,15 @@ def test_a_control_reaching_the_target_at_the_smallest_n_is_marked_below_the_gri
     assert "| <=500 | >64000 |" in table and "| 800 | 1600 |" in table
     claim["controls"]["logreg_exact"]["below_grid"] = []  # the mark follows the data
     assert "| 500 | >64000 |" in "\n".join(report_sections._threshold_table(claim))
+
+
+def test_claim_section_shows_the_grid_step_and_the_last_slopes_interval() -> None:
+    claim = {"id": "c", "verdict": "inconclusive", "exponent": 0.75, "ci": [0.61, 0.88],
+             "floor": 1, "ceiling": 2, "local_slopes": [0.63, 1.0], "resolution": 2 ** 0.125,
+             "last_slope_ci": [0.45, 1.37]}
+    text = "\n".join(report_sections.claim_section(claim, {}))
+    assert "(the last one's interval: [0.45, 1.37])" in text
+    assert "thresholds known to a factor 1.09, the grid's step" in text
+    exact = "\n".join(report_sections.claim_section({**claim, "resolution": 1.0,
+                                                     "last_slope_ci": None}, {}))
+    assert "grid's step" not in exact and "last one's interval" not in exact

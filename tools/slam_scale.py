@@ -60,9 +60,8 @@ def main(argv: list[str] | None = None) -> int:
                        "wall_s": round(time.perf_counter() - t0, 1)}
         print(f"{label:26s} exponent {runs[label]['exponent']:.3f} "
               f"{runs[label]['ci']} {runs[label]['verdict']}", flush=True)
-    own = ROOT / f"results_{args.preset}" / "rate_eps" / "summary.json"
-    if args.preset == "quick":
-        own = ROOT / "results" / "rate_eps" / "summary.json"
+    own = ROOT / ("results" if args.preset == "quick" else f"results_{args.preset}") / (
+        "rate_eps/summary.json")
     if own.exists():
         claims = json.loads(own.read_text())["claims"]
         mine = next(c for c in claims if c["id"] == "eps_exponent_slam")

@@ -30,9 +30,6 @@ are interleaved (round robin) on the same data, so a change of machine load hits
 from __future__ import annotations
 
 import math
-import statistics
-import time
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -41,6 +38,7 @@ from scipy.special import log_expit
 from .. import data
 from .. import halfspaces as H
 from ..noise import RCN
+from ._timing import interleaved_medians
 
 __all__ = ["run"]
 
@@ -57,17 +55,6 @@ _CASES: tuple[tuple[str, str, dict[str, Any], int], ...] = (
      {"d": 305, "gamma": 0.025, "control_mass": 0.5, "design": "wide", "control_margin": 0.1,
       "alpha": 0.9}, 16_000),
 )
-
-
-def _medians(fns: list[Callable[[], object]], repeats: int) -> list[float]:
-    """Median wall time of each function, the repeats run round robin."""
-    times: list[list[float]] = [[] for _ in fns]
-    for _ in range(repeats):
-        for fn, ts in zip(fns, times):
-            t0 = time.perf_counter()
-            fn()
-            ts.append(time.perf_counter() - t0)
-    return [statistics.median(ts) for ts in times]
 
 
 def _angle(u: np.ndarray, v: np.ndarray) -> float:
@@ -120,7 +107,7 @@ def compare(X: np.ndarray, y: np.ndarray, repeats: int = 3
         solutions.append(est._solve(X, np.asarray(y, dtype=np.float64))[0])
     ncg = H.LogisticRegressionHalfspace()
     lb = H.LogisticRegressionHalfspace(solver="lbfgs")
-    ours, peer = _medians([lambda: ncg.fit(X, y), lambda: lb.fit(X, y)], repeats)
+    ours, peer = interleaved_medians([lambda: ncg.fit(X, y), lambda: lb.fit(X, y)], repeats)
     return ours, peer, solutions[0], solutions[1]
 
 

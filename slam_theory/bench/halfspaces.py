@@ -33,7 +33,6 @@ data, so a change of machine load hits both alike.
 from __future__ import annotations
 
 import math
-import statistics
 import time
 import warnings
 from collections.abc import Callable
@@ -46,23 +45,13 @@ from sklearn.linear_model import SGDClassifier
 from .. import halfspaces as H
 from .._kernels import leaky_relu as _klr
 from ..noise import RCN
+from ._timing import interleaved_medians
 
 __all__ = ["run"]
 
 _EPOCH_TARGET = 8.0
 _MEMORY_TARGET = 0.6
 _ALG1_TARGET = 20.0
-
-
-def _interleaved_medians(fns: list[Callable[[], object]], repeats: int) -> list[float]:
-    """Median wall time of each function, the repeats run round robin (one of each per round)."""
-    times: list[list[float]] = [[] for _ in fns]
-    for _ in range(repeats):
-        for fn, ts in zip(fns, times):
-            t0 = time.perf_counter()
-            fn()
-            ts.append(time.perf_counter() - t0)
-    return [statistics.median(ts) for ts in times]
 
 
 def _learners() -> list:
@@ -124,7 +113,7 @@ def run(quick: bool = False) -> list[dict]:
 
         for est in _learners():
             clone(est).partial_fit(X[:1000], y[:1000])  # compile / load the kernels
-            ours, peer_s = _interleaved_medians(
+            ours, peer_s = interleaved_medians(
                 [lambda est=est: clone(est).partial_fit(X, y), peer_fit(False)], repeats
             )
             rows.append(_row(
@@ -135,7 +124,7 @@ def run(quick: bool = False) -> list[dict]:
 
         slam = H.SLaMHalfspace(eta=0.2, gamma=0.1, max_iter=1, shuffle=True, random_state=0)
         clone(slam).fit(X[:1000], y[:1000])
-        ours, peer_s = _interleaved_medians([lambda: clone(slam).fit(X, y), peer_fit(True)],
+        ours, peer_s = interleaved_medians([lambda: clone(slam).fit(X, y), peer_fit(True)],
                                             repeats)
         rows.append(_row(
             "epoch_shuffled/SLaMHalfspace", ours, base.format(True), peer_s, _EPOCH_TARGET,
@@ -143,7 +132,7 @@ def run(quick: bool = False) -> list[dict]:
             "permutation) vs peer fit with shuffle=True (its default), both incl. validation",
         ))
 
-    t_sum, ours = _interleaved_medians(
+    t_sum, ours = interleaved_medians(
         [X.sum, lambda: clone(slam).partial_fit(X, y)], max(repeats, 5)
     )
     rows.append({
@@ -186,7 +175,7 @@ def _alg1_rows(quick: bool) -> list[dict]:
     fast(10)
     plain(10)  # compile
     T0 = 1_000 if quick else 5_000
-    ours, peer = _interleaved_medians([lambda: fast(T0), lambda: plain(T0)], 3 if quick else 2)
+    ours, peer = interleaved_medians([lambda: fast(T0), lambda: plain(T0)], 3 if quick else 2)
     size = f"N={n}, N'={n_val} held out, d={d}, gamma={gamma}, eps={eps}, eta={eta}, T={T}"
     rows = [_row(
         "alg1_exact_vs_plain/T0", ours, "plain full-batch Algorithm 1 kernel (same steps)", peer,

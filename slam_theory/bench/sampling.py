@@ -10,32 +10,15 @@ on 1 and on 2 Numba threads (the numpy peer is single-threaded either way).
 
 from __future__ import annotations
 
-import statistics
-import time
-from collections.abc import Callable
-
 import numba
 import numpy as np
 
 from ..data import MarginHalfspace
+from ._timing import interleaved_medians
 
 __all__ = ["run"]
 
 _TARGETS = {1: 1.0, 2: 1.8}
-
-
-def _interleaved_medians(
-    ours: Callable[[], object], peer: Callable[[], object], repeats: int
-) -> tuple[float, float]:
-    """Median wall time of ``ours`` and ``peer``, timed alternately so both see the same load."""
-    t_ours, t_peer = [], []
-    for _ in range(repeats):
-        for fn, acc in ((ours, t_ours), (peer, t_peer)):
-            t0 = time.perf_counter()
-            out = fn()
-            acc.append(time.perf_counter() - t0)
-            del out
-    return statistics.median(t_ours), statistics.median(t_peer)
 
 
 def run(quick: bool = False) -> list[dict]:
@@ -67,8 +50,8 @@ def run(quick: bool = False) -> list[dict]:
                 gen = MarginHalfspace(d, gamma, random_state=0)
                 gen.sample(2048)  # warm-up: compile / load the cached kernels
                 rng = np.random.default_rng(0)
-                ours, peer = _interleaved_medians(
-                    lambda g=gen: g.sample(n), lambda r=rng: r.standard_normal((n, d)), repeats
+                ours, peer = interleaved_medians(
+                    [lambda g=gen: g.sample(n), lambda r=rng: r.standard_normal((n, d))], repeats
                 )
                 ratio = peer / ours
                 target = _TARGETS[threads]
